@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command line: modes, options, validation and --help. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "common.h"
+#include "units.h"
+
+#define M_SWEEP		(1u << MODE_SWEEP)
+#define M_VERIFY	(1u << MODE_VERIFY)
+#define M_THREADS	(1u << MODE_THREADS)
+#define M_URING		(1u << MODE_URING)
+#define M_IOMMU		(M_SWEEP | M_VERIFY | M_THREADS)
+#define M_ALL		(M_IOMMU | M_URING)
+
+enum opt_id {
+	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_VERIFY, O_BACKEND,
+	O_DEVICE, O_MAX_ERRORS, O_SEED, O_THREADS, O_PATTERN, O_OPS,
+	O_DURATION, O_ANCHOR, O_TABLES, O_DEV, O_QD, O_BS, O_JSON, O_QUIET,
+	O_HELP,
+};
+
+struct optdef {
+	enum opt_id id;
+	const char *name;
+	char short_name;
+	const char *arg;	/* NULL: a flag */
+	unsigned modes;
+	const char *help;
+};
+
+static const struct optdef optdefs[] = {
+	{ O_SIZE, "size", 's', "SIZE", M_IOMMU,
+	  "IOVA space from 0 to sweep (K M G T P units; sweep 1T, verify and threads 64G)" },
+	{ O_SIZE2, "size2", 'S', "SIZE", M_SWEEP | M_VERIFY,
+	  "then a second run of SIZE in the same process and container" },
+	{ O_DMA_SIZE, "dma-size", 'd', "SIZE", M_SWEEP | M_VERIFY | M_THREADS,
+	  "bytes per mapping: a power of two, 4K..1G (default 4K)" },
+	{ O_STRIDE, "stride", 0, "SIZE", M_SWEEP | M_VERIFY | M_THREADS,
+	  "IOVA distance between mappings, multiple of --dma-size (default 2M, or --dma-size if larger)" },
+	{ O_KEEP, "keep", 'k', NULL, M_SWEEP | M_VERIFY,
+	  "map everything, measure, then unmap everything (at most 1Mi mappings)" },
+	{ O_VERIFY, "verify", 0, "N", M_SWEEP | M_VERIFY,
+	  "after the sweep, DMA-verify N sample IOVAs with edu (verify: 8)" },
+	{ O_BACKEND, "backend", 'b', "vfio|iommufd", M_IOMMU,
+	  "VFIO type1 container or iommufd IOAS (default vfio)" },
+	{ O_DEVICE, "device", 'D', "BDF", M_IOMMU,
+	  "PCI device bound to vfio-pci (default: first edu, else first)" },
+	{ O_MAX_ERRORS, "max-errors", 0, "N", M_IOMMU,
+	  "abort after N failed maps/unmaps (default 64)" },
+	{ O_SEED, "seed", 0, "N", M_IOMMU,
+	  "seed of the random choices (default 1)" },
+	{ O_THREADS, "threads", 't', "N", M_THREADS,
+	  "number of mapping threads, 1..256 (default 2)" },
+	{ O_PATTERN, "pattern", 'p', "P", M_THREADS,
+	  "partition|churn|random (default partition)" },
+	{ O_OPS, "ops", 'n', "N", M_THREADS,
+	  "stop after N map+unmap pairs in total" },
+	{ O_DURATION, "duration", 'T', "SECONDS", M_THREADS | M_URING,
+	  "stop after SECONDS (uring: 10; churn/random without --ops: 5)" },
+	{ O_ANCHOR, "anchor", 0, NULL, M_THREADS,
+	  "churn: keep one 4K anchor mapped in the churned tables and DMA through it with edu all along" },
+	{ O_TABLES, "tables", 0, "N", M_THREADS,
+	  "churn: number of 2M leaf tables churned, 1..512 (default 4)" },
+	{ O_DEV, "dev", 0, "PATH", M_URING,
+	  "block device to read (default /dev/nvme0n1)" },
+	{ O_QD, "qd", 0, "N", M_URING,
+	  "queue depth, 1..4096 (default 32)" },
+	{ O_BS, "bs", 0, "SIZE", M_URING,
+	  "read size, multiple of 512 up to 1M (default 4K)" },
+	{ O_JSON, "json", 'j', NULL, M_ALL,
+	  "print one JSON object per run on stdout instead of the report" },
+	{ O_QUIET, "quiet", 'q', NULL, M_ALL,
+	  "no progress output on stderr" },
+	{ O_HELP, "help", 'h', NULL, M_ALL, "this help" },
+};
+
+static const char *const mode_names[MODE_NR] = {
+	[MODE_SWEEP] = "sweep",
+	[MODE_VERIFY] = "verify",
+	[MODE_THREADS] = "threads",
+	[MODE_URING] = "uring",
+};
+
+const char *mode_name(enum mode m)
+{
+	return (unsigned)m < MODE_NR ? mode_names[m] : "?";
+}
+
+const char *backend_name(enum backend_kind b)
+{
+	return b == BACKEND_IOMMUFD ? "iommufd" : "vfio";
+}
+
+const char *pattern_name(enum pattern p)
+{
+	switch (p) {
+	case PAT_CHURN:
+		return "churn";
+	case PAT_RANDOM:
+		return "random";
+	default:
+		return "partition";
+	}
+}
+
+int normalize_bdf(const char *in, char *out, size_t len)
+{
+	unsigned dom = 0, bus, dev, fn;
+	char tail;
+	const char *p = in;
+	size_t n = strlen(in);
+
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)p[i]) && p[i] != ':' && p[i] != '.')
+			return -1;
+	if (n == 12) {
+		if (sscanf(p, "%4x:%2x:%2x.%1u%c", &dom, &bus, &dev, &fn, &tail) != 4)
+			return -1;
+		if (p[4] != ':' || p[7] != ':' || p[10] != '.')
+			return -1;
+	} else if (n == 7) {
+		if (sscanf(p, "%2x:%2x.%1u%c", &bus, &dev, &fn, &tail) != 3)
+			return -1;
+		if (p[2] != ':' || p[5] != '.')
+			return -1;
+	} else {
+		return -1;
+	}
+	if (dev > 0x1f || fn > 7)
+		return -1;
+	if (snprintf(out, len, "%04x:%02x:%02x.%u", dom, bus, dev, fn) >= (int)len)
+		return -1;
+	return 0;
+}
+
+static void set_defaults(struct opts *o, enum mode m)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = m;
+	o->backend = BACKEND_VFIO;
+	o->size = m == MODE_SWEEP ? SZ_1T : 64 * SZ_1G;
+	o->dma_size = SZ_4K;
+	o->stride = SZ_2M;
+	o->verify = m == MODE_VERIFY ? 8 : 0;
+	o->max_errors = 64;
+	o->seed = 1;
+	o->threads = 2;
+	o->pattern = PAT_PARTITION;
+	o->tables = 4;
+	str_copy(o->dev, "/dev/nvme0n1", sizeof(o->dev));
+	o->qd = 32;
+	o->bs = SZ_4K;
+}
+
+static int bad_value(const struct optdef *d, const char *v, const char *expect)
+{
+	return ist_err(EX_USAGE, "bad value for --%s: '%s' (expected %s)",
+		       d->name, v, expect);
+}
+
+static int apply(struct opts *o, const struct optdef *d, const char *v)
+{
+	uint64_t u;
+
+	switch (d->id) {
+	case O_SIZE:
+	case O_SIZE2:
+	case O_DMA_SIZE:
+	case O_STRIDE:
+	case O_BS:
+		if (parse_size(v, &u) || u == 0)
+			return bad_value(d, v, "a size like 4K, 2M, 64G or 16T");
+		if (d->id == O_SIZE)
+			o->size = u;
+		if (d->id == O_SIZE2)
+			o->size2 = u;
+		if (d->id == O_DMA_SIZE)
+			o->dma_size = u;
+		if (d->id == O_STRIDE) {
+			o->stride = u;
+			o->stride_given = true;
+		}
+		if (d->id == O_BS)
+			o->bs = u;
+		return 0;
+	case O_VERIFY:
+		if (parse_uint(v, 0, 100000, &o->verify))
+			return bad_value(d, v, "a count 0..100000");
+		return 0;
+	case O_MAX_ERRORS:
+		if (parse_uint(v, 0, UINT32_MAX, &o->max_errors))
+			return bad_value(d, v, "a count");
+		return 0;
+	case O_SEED:
+		if (parse_uint(v, 0, UINT64_MAX, &o->seed))
+			return bad_value(d, v, "an unsigned integer");
+		return 0;
+	case O_THREADS:
+		if (parse_uint(v, 1, 256, &o->threads))
+			return bad_value(d, v, "a count 1..256");
+		return 0;
+	case O_OPS:
+		if (parse_uint(v, 1, UINT64_MAX / 2, &o->ops))
+			return bad_value(d, v, "a positive count");
+		return 0;
+	case O_TABLES:
+		if (parse_uint(v, 1, 512, &o->tables))
+			return bad_value(d, v, "a count 1..512");
+		return 0;
+	case O_QD:
+		if (parse_uint(v, 1, 4096, &o->qd))
+			return bad_value(d, v, "a queue depth 1..4096");
+		return 0;
+	case O_DURATION:
+		if (parse_seconds(v, &o->duration))
+			return bad_value(d, v, "seconds like 10, 2.5 or 500ms");
+		return 0;
+	case O_BACKEND:
+		if (!strcmp(v, "vfio"))
+			o->backend = BACKEND_VFIO;
+		else if (!strcmp(v, "iommufd"))
+			o->backend = BACKEND_IOMMUFD;
+		else
+			return bad_value(d, v, "vfio or iommufd");
+		return 0;
+	case O_PATTERN:
+		if (!strcmp(v, "partition"))
+			o->pattern = PAT_PARTITION;
+		else if (!strcmp(v, "churn"))
+			o->pattern = PAT_CHURN;
+		else if (!strcmp(v, "random"))
+			o->pattern = PAT_RANDOM;
+		else
+			return bad_value(d, v, "partition, churn or random");
+		return 0;
+	case O_DEVICE:
+		if (normalize_bdf(v, o->device, sizeof(o->device)))
+			return bad_value(d, v, "a PCI address like 0000:00:03.0");
+		return 0;
+	case O_DEV:
+		if (!v[0] || strlen(v) >= sizeof(o->dev))
+			return bad_value(d, v, "a device path");
+		str_copy(o->dev, v, sizeof(o->dev));
+		return 0;
+	case O_KEEP:
+		o->keep = true;
+		return 0;
+	case O_ANCHOR:
+		o->anchor = true;
+		return 0;
+	case O_JSON:
+		o->json = true;
+		return 0;
+	case O_QUIET:
+		o->quiet = true;
+		return 0;
+	case O_HELP:
+		o->help = true;
+		return 0;
+	}
+	return ist_err(EX_USAGE, "internal: unhandled option --%s", d->name);
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static int check_size(const char *name, uint64_t size, const struct opts *o)
+{
+	char a[32], b[32];
+
+	if (size % SZ_4K)
+		return ist_err(EX_USAGE, "--%s %s is not a multiple of 4K", name,
+			       fmt_size(a, sizeof(a), size));
+	if (size < o->stride)
+		return ist_err(EX_USAGE, "--%s %s is smaller than --stride %s", name,
+			       fmt_size(a, sizeof(a), size),
+			       fmt_size(b, sizeof(b), o->stride));
+	return 0;
+}
+
+/* Cross-option checks, once every option is known. */
+static int validate(struct opts *o)
+{
+	char a[32], b[32];
+	int ret;
+
+	if (o->mode == MODE_URING) {
+		if (o->bs % 512 || o->bs > (1u << 20))
+			return ist_err(EX_USAGE, "--bs must be a multiple of 512 up to 1M");
+		if (o->duration == 0)
+			o->duration = 10;
+		return 0;
+	}
+	if (!is_pow2(o->dma_size) || o->dma_size < SZ_4K || o->dma_size > SZ_1G)
+		return ist_err(EX_USAGE, "--dma-size %s must be a power of two from 4K to 1G",
+			       fmt_size(a, sizeof(a), o->dma_size));
+	/* a 1G --dma-size without --stride: one mapping per 1G */
+	if (!o->stride_given && o->dma_size > o->stride)
+		o->stride = o->dma_size;
+	if (o->stride % o->dma_size)
+		return ist_err(EX_USAGE, "--stride %s is not a multiple of --dma-size %s",
+			       fmt_size(a, sizeof(a), o->stride),
+			       fmt_size(b, sizeof(b), o->dma_size));
+	ret = check_size("size", o->size, o);
+	if (!ret && o->size2)
+		ret = check_size("size2", o->size2, o);
+	if (ret)
+		return ret;
+	/*
+	 * --keep pins the one buffer once per mapping; a page's pin count
+	 * (1024 per pin in a 32-bit refcount) overflows past 2Mi pins.
+	 */
+	if (o->keep && ((o->size > o->size2 ? o->size : o->size2) / o->stride) > KEEP_MAX_MAPPINGS)
+		return ist_err(EX_USAGE, "--keep holds at most %u mappings of the one buffer (the kernel's page pin count): use a smaller --size or a larger --stride",
+			       KEEP_MAX_MAPPINGS);
+	if (o->mode == MODE_THREADS) {
+		if (o->anchor && o->pattern != PAT_CHURN)
+			return ist_err(EX_USAGE, "--anchor needs --pattern churn");
+		if (o->pattern != PAT_PARTITION && !o->ops && o->duration == 0)
+			o->duration = 5;
+		if (o->pattern == PAT_RANDOM && o->size / SZ_4K < o->threads * 64)
+			return ist_err(EX_USAGE, "--size is too small for %llu random threads",
+				       (unsigned long long)o->threads);
+	}
+	return 0;
+}
+
+static const struct optdef *find_long(const char *name, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(optdefs); i++)
+		if (strlen(optdefs[i].name) == len && !strncmp(optdefs[i].name, name, len))
+			return &optdefs[i];
+	return NULL;
+}
+
+static const struct optdef *find_short(char c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(optdefs); i++)
+		if (optdefs[i].short_name && optdefs[i].short_name == c)
+			return &optdefs[i];
+	return NULL;
+}
+
+static bool is_help_arg(const char *a)
+{
+	return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
+int cli_parse(int argc, char **argv, struct opts *o)
+{
+	enum mode m = MODE_SWEEP;
+	bool given = false;
+	int i = 1, ret;
+
+	if (argc > 1 && argv[1] && argv[1][0] != '-') {
+		if (!strcmp(argv[1], "help")) {
+			set_defaults(o, MODE_SWEEP);
+			o->help = true;
+			if (argc > 2 && argv[2]) {
+				for (int k = 0; k < MODE_NR; k++)
+					if (!strcmp(argv[2], mode_names[k])) {
+						set_defaults(o, (enum mode)k);
+						o->help = true;
+						o->mode_given = true;
+					}
+			}
+			return 0;
+		}
+		for (int k = 0; k < MODE_NR; k++)
+			if (!strcmp(argv[1], mode_names[k])) {
+				m = (enum mode)k;
+				given = true;
+			}
+		if (!given) {
+			set_defaults(o, MODE_SWEEP);
+			return ist_err(EX_USAGE, "unknown mode '%s' (modes: sweep, verify, threads, uring; see --help)",
+				       argv[1]);
+		}
+		i = 2;
+	}
+	set_defaults(o, m);
+	o->mode_given = given;
+
+	/* --help anywhere wins over everything else. */
+	for (int k = i; k < argc; k++)
+		if (argv[k] && is_help_arg(argv[k])) {
+			o->help = true;
+			return 0;
+		}
+
+	for (; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		const struct optdef *d;
+
+		if (!a)
+			break;
+		if (a[0] == '-' && a[1] == '-' && a[2]) {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+
+			d = find_long(a + 2, len);
+			if (!d)
+				return ist_err(EX_USAGE, "unknown option '%.*s' (see iova_stress %s --help)",
+					       (int)(len + 2), a, mode_name(m));
+			if (eq)
+				val = eq + 1;
+		} else if (a[0] == '-' && a[1] && a[1] != '-' && !a[2]) {
+			d = find_short(a[1]);
+			if (!d)
+				return ist_err(EX_USAGE, "unknown option '%s' (see iova_stress %s --help)",
+					       a, mode_name(m));
+		} else {
+			return ist_err(EX_USAGE, "unexpected argument '%s' (see iova_stress %s --help)",
+				       a, mode_name(m));
+		}
+		if (!(d->modes & (1u << m)))
+			return ist_err(EX_USAGE, "option --%s does not apply to mode %s",
+				       d->name, mode_name(m));
+		if (d->arg && !val) {
+			if (i + 1 >= argc || !argv[i + 1])
+				return ist_err(EX_USAGE, "option --%s needs a value (%s)",
+					       d->name, d->arg);
+			val = argv[++i];
+		} else if (!d->arg && val) {
+			return ist_err(EX_USAGE, "option --%s takes no value", d->name);
+		}
+		ret = apply(o, d, d->arg ? val : "");
+		if (ret)
+			return ret;
+	}
+	return validate(o);
+}
+
+static const char *const mode_text[MODE_NR] = {
+	[MODE_SWEEP] =
+	"Map then unmap one --dma-size mapping every --stride of IOVA from 0 up to\n"
+	"--size (pairs: map at iova, unmap it, next), and report the IOMMU page-table\n"
+	"memory left behind (nr_iommu_pages / SecPageTables, read after\n"
+	"vm.stat_refresh while the container is still open), wall time and map/unmap\n"
+	"latency.  IOVAs in reserved ranges (the MSI window 0xfee00000) are skipped\n"
+	"and counted.  The first line is the summary of the original tool:\n"
+	"  dma_size: 4K iova space: 64G iommu: 128M time: 1.234s\n",
+	[MODE_VERIFY] =
+	"A sweep (default --size 64G) followed by DMA verification with the QEMU edu\n"
+	"device (1234:11e8): --verify N sample IOVAs spread over the range are mapped\n"
+	"and checked by a round trip RAM -> device -> RAM, then unmapped, and DMA to\n"
+	"them must fault (memory untouched).  A line EXPECT_DMAR_FAULT 0x<iova> is\n"
+	"printed on stdout before every DMA that is expected to fault (also with\n"
+	"--json: the JSON object is the line starting with '{').  Each DMA takes\n"
+	"~100 ms of virtual time.  Exit 8 if a round trip fails or a DMA to an\n"
+	"unmapped IOVA reaches memory.\n",
+	[MODE_THREADS] =
+	"Concurrent map/unmap from --threads threads on one container/IOAS:\n"
+	"  partition  the sweep split in N IOVA ranges (one pass unless --ops/--duration)\n"
+	"  churn      threads map/unmap distinct 4K slots of the same 2M leaf tables\n"
+	"             (a window of --tables tables straddling the 8G boundary), so a\n"
+	"             table empties while another thread maps into it\n"
+	"  random     random sparse 4K map/unmap over --size\n"
+	"Use --backend iommufd for real concurrency: VFIO type1 serialises every\n"
+	"MAP/UNMAP_DMA of a container under one mutex.  Failed maps (ENOMEM under\n"
+	"fault injection) are counted and the run goes on; everything mapped is\n"
+	"unmapped at the end.  With --anchor, every anchor DMA must succeed\n"
+	"(anchor_dmas counts transfers, two per round trip), else exit 8.\n",
+	[MODE_URING] =
+	"Random O_DIRECT reads with io_uring on a block device (NVMe behind the IOMMU,\n"
+	"through the DMA API): IOPS and latency p50/p99/p99.9/max in microseconds.\n",
+};
+
+static void print_exit_codes(FILE *f)
+{
+	fputs("\nExit codes:\n"
+	      "  0  success\n"
+	      "  1  other runtime failure (map errors beyond --max-errors, I/O error...)\n"
+	      "  2  usage: unknown mode or option, bad unit or number\n"
+	      "  3  --size beyond the IOMMU aperture (the message gives the maximum)\n"
+	      "  4  no device bound to vfio-pci, no such device, or not an edu device\n"
+	      "  5  not root\n"
+	      "  6  device busy (EBUSY on open or bind)\n"
+	      "  7  iommufd missing (/dev/iommu absent)\n"
+	      "  8  DMA verification failed\n", f);
+}
+
+/* "  LEFT  help..." with the help wrapped at 79 columns. */
+static void print_wrapped(FILE *f, const char *left, const char *help)
+{
+	const int indent = 29, width = 79;
+	const char *p = help;
+	int col;
+
+	fprintf(f, "  %-26s ", left);
+	col = indent;
+	while (*p) {
+		const char *sp = strchr(p, ' ');
+		int len = sp ? (int)(sp - p) : (int)strlen(p);
+
+		if (col > indent && col + 1 + len > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", len, p);
+		col += len;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+static void print_options(FILE *f, enum mode m)
+{
+	fputs("\nOptions:\n", f);
+	for (size_t i = 0; i < ARRAY_SIZE(optdefs); i++) {
+		const struct optdef *d = &optdefs[i];
+		char left[48];
+
+		if (!(d->modes & (1u << m)))
+			continue;
+		if (d->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->short_name,
+				 d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		print_wrapped(f, left, d->help);
+	}
+}
+
+void cli_help(FILE *f, const struct opts *o)
+{
+	if (!o->mode_given) {
+		fputs("Usage: iova_stress [MODE] [OPTIONS]\n"
+		      "Stress and measure IOMMU map/unmap and page-table memory through VFIO\n"
+		      "or iommufd.\n\n"
+		      "Modes:\n"
+		      "  sweep    (default) map+unmap pairs over an IOVA range, measure page tables\n"
+		      "  verify   sweep, then DMA-verify sample IOVAs with the edu device\n"
+		      "  threads  concurrent map/unmap: partition, churn or random\n"
+		      "  uring    io_uring random reads on an NVMe device: IOPS and latency\n"
+		      "\"iova_stress MODE --help\" shows the options of MODE.\n"
+		      "sweep, verify and threads need root; the device must be bound to vfio-pci.\n\n",
+		      f);
+	} else {
+		fprintf(f, "Usage: iova_stress %s [OPTIONS]\n\n", mode_name(o->mode));
+	}
+	fputs(mode_text[o->mode], f);
+	print_options(f, o->mode);
+	if (o->mode != MODE_URING)
+		fputs("\nSIZE takes binary units K, M, G, T, P (64G, 16T); --json prints one object\n"
+		      "per run (JSON Lines with --size2).\n", f);
+	print_exit_codes(f);
+}

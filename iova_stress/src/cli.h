@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IST_CLI_H
+#define IST_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define KEEP_MAX_MAPPINGS (1u << 20)
+
+enum mode { MODE_SWEEP, MODE_VERIFY, MODE_THREADS, MODE_URING, MODE_NR };
+enum backend_kind { BACKEND_VFIO, BACKEND_IOMMUFD };
+enum pattern { PAT_PARTITION, PAT_CHURN, PAT_RANDOM };
+
+struct opts {
+	enum mode mode;
+	bool mode_given;
+	bool help;
+
+	/* sweep / verify / threads */
+	enum backend_kind backend;
+	char device[16];	/* normalised BDF, "" = first vfio-pci device */
+	uint64_t size;
+	uint64_t size2;		/* 0: no second run */
+	uint64_t dma_size;
+	uint64_t stride;
+	bool stride_given;
+	bool keep;
+	uint64_t verify;	/* sample IOVAs to DMA-verify, 0 = none */
+	uint64_t max_errors;
+	uint64_t seed;
+
+	/* threads */
+	uint64_t threads;
+	enum pattern pattern;
+	uint64_t ops;		/* 0: not limited by count */
+	double duration;	/* 0: not limited by time */
+	bool anchor;
+	uint64_t tables;	/* churn window, in 2 MiB leaf tables */
+
+	/* uring */
+	char dev[256];
+	uint64_t qd;
+	uint64_t bs;
+
+	bool json;
+	bool quiet;
+};
+
+const char *mode_name(enum mode m);
+const char *backend_name(enum backend_kind b);
+const char *pattern_name(enum pattern p);
+
+/*
+ * Parse argv into o.  Returns 0 (o->help set if help was asked for) or
+ * EX_USAGE after printing one "iova_stress: ..." line on stderr.
+ */
+int cli_parse(int argc, char **argv, struct opts *o);
+
+/* Help for o->mode (general overview when no mode was named). */
+void cli_help(FILE *f, const struct opts *o);
+
+/* "0000:00:03.0" or "00:03.0" -> "0000:00:03.0"; -1 if malformed. */
+int normalize_bdf(const char *in, char *out, size_t len);
+
+/* Does this mode open the IOMMU through VFIO/iommufd (and need root)? */
+static inline bool mode_uses_backend(enum mode m)
+{
+	return m == MODE_SWEEP || m == MODE_VERIFY || m == MODE_THREADS;
+}
+
+#endif

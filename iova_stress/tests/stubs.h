@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IST_STUBS_H
+#define IST_STUBS_H
+
+#include "cli.h"
+#include "pci.h"
+
+struct stub_call {
+	const char *what;	/* mode called, NULL if none */
+	int ret;		/* what the stub returns */
+	struct opts o;
+	struct pci_dev dev;
+};
+
+extern struct stub_call stub_last;
+
+#endif

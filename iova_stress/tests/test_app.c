@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Exit codes of app_run() against fake /sys and /dev trees. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app.h"
+#include "common.h"
+#include "harness.h"
+#include "stubs.h"
+
+struct env_tree {
+	char *root;
+	char sys[512], dev[512], proc[512];
+	struct app_env env;
+};
+
+static void tree_make(struct env_tree *t, bool edu, bool iommufd)
+{
+	t->root = tmpdir_make();
+	snprintf(t->sys, sizeof(t->sys), "%s/sys", t->root);
+	snprintf(t->dev, sizeof(t->dev), "%s/dev", t->root);
+	snprintf(t->proc, sizeof(t->proc), "%s/proc", t->root);
+	make_dir(t->root, "dev/vfio");
+	make_dir(t->root, "proc");
+	make_dir(t->root, "sys/bus/pci/drivers/vfio-pci");
+	write_file(t->root, "dev/vfio/vfio", "");
+	if (iommufd)
+		write_file(t->root, "dev/iommu", "");
+	if (edu) {
+		write_file(t->root, "sys/devices/p/0000:00:03.0/vendor", "0x1234\n");
+		write_file(t->root, "sys/devices/p/0000:00:03.0/device", "0x11e8\n");
+		write_file(t->root, "sys/devices/p/0000:00:03.0/vfio-dev/vfio0/dev", "");
+		make_link(t->root, "sys/devices/p/0000:00:03.0/iommu_group", "../../../kernel/iommu_groups/4");
+		make_link(t->root, "sys/bus/pci/devices/0000:00:03.0", "../../../devices/p/0000:00:03.0");
+		make_link(t->root, "sys/devices/p/0000:00:03.0/driver", "../../../bus/pci/drivers/vfio-pci");
+		make_link(t->root, "sys/bus/pci/drivers/vfio-pci/0000:00:03.0", "../../../../devices/p/0000:00:03.0");
+	}
+	t->env.euid = 0;
+	t->env.sysfs = t->sys;
+	t->env.devfs = t->dev;
+	t->env.procfs = t->proc;
+}
+
+/* Run app_run; check the code and that an error is exactly one line. */
+static void run(struct env_tree *t, int want, const char *want_mode, ...)
+{
+	char *argv[16] = { "iova_stress" };
+	int argc = 1, ret;
+	const char *err;
+	va_list ap;
+	char *a;
+
+	va_start(ap, want_mode);
+	while ((a = va_arg(ap, char *)) && argc < 15)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	memset(&stub_last, 0, sizeof(stub_last));
+	mute_begin(1);
+	capture_begin(2);
+	ret = app_run(argc, argv, &t->env);
+	err = capture_end();
+	mute_end();
+	if (ret != want)
+		t_fail(__FILE__, __LINE__, "%s %s: exit %d, want %d (%s)", argv[1] ? argv[1] : "",
+		       argc > 2 ? argv[2] : "", ret, want, err);
+	if (want && want != stub_last.ret &&
+	    (count_lines(err) != 1 || strncmp(err, "iova_stress: ", 13)))
+		t_fail(__FILE__, __LINE__, "error is not one 'iova_stress:' line: '%s'", err);
+	if (want_mode) {
+		if (!stub_last.what || strcmp(stub_last.what, want_mode))
+			t_fail(__FILE__, __LINE__, "mode %s not called", want_mode);
+	} else if (stub_last.what) {
+		t_fail(__FILE__, __LINE__, "mode %s called unexpectedly", stub_last.what);
+	}
+}
+
+TEST(app_exit_codes)
+{
+	struct env_tree t;
+
+	tree_make(&t, true, true);
+	run(&t, EX_OK, "sweep", NULL);
+	CHECK_STR(stub_last.dev.bdf, "0000:00:03.0");
+	CHECK_INT(stub_last.dev.group, 4);
+	run(&t, EX_OK, "sweep", "verify", NULL);
+	CHECK_U64(stub_last.o.verify, 8);
+	run(&t, EX_OK, "threads", "threads", "-p", "churn", "--anchor", "-b", "iommufd", NULL);
+	run(&t, EX_OK, "uring", "uring", NULL);
+	run(&t, EX_USAGE, NULL, "--size", "12Q", NULL);
+	run(&t, EX_USAGE, NULL, "warp", NULL);
+	run(&t, EX_OK, NULL, "--help", NULL);
+	run(&t, EX_NODEV, NULL, "--device", "0000:00:07.0", NULL);
+
+	/* the mode's own code goes through unchanged */
+	stub_last.ret = EX_APERTURE;
+	{
+		char *argv[] = { "iova_stress", "sweep", NULL };
+
+		capture_begin(2);
+		stub_last.what = NULL;
+		CHECK_INT(app_run(2, argv, &t.env), EX_APERTURE);
+		capture_end();
+		stub_last.ret = 0;
+	}
+
+	t.env.euid = 1000;
+	run(&t, EX_NOTROOT, NULL, "sweep", NULL);
+	run(&t, EX_NOTROOT, NULL, "threads", NULL);
+	run(&t, EX_USAGE, NULL, "sweep", "--bogus", NULL);	/* usage first */
+	run(&t, EX_OK, NULL, "sweep", "--help", NULL);		/* help needs no root */
+	run(&t, EX_OK, "uring", "uring", NULL);			/* uring needs no root */
+	tmpdir_remove(t.root);
+}
+
+TEST(app_environment_codes)
+{
+	struct env_tree t;
+
+	tree_make(&t, false, false);
+	run(&t, EX_NOIOMMUFD, NULL, "sweep", "--backend", "iommufd", NULL);
+	run(&t, EX_NODEV, NULL, "sweep", NULL);			/* nothing bound */
+	tmpdir_remove(t.root);
+
+	tree_make(&t, true, false);
+	run(&t, EX_NOIOMMUFD, NULL, "threads", "-b", "iommufd", NULL);
+	run(&t, EX_OK, "sweep", "sweep", "--verify", "2", NULL);
+	tmpdir_remove(t.root);
+
+	/* a bound device that is not edu: fine for sweep, not for verify */
+	tree_make(&t, false, true);
+	write_file(t.root, "sys/devices/p/0000:00:02.0/vendor", "0x8086\n");
+	write_file(t.root, "sys/devices/p/0000:00:02.0/device", "0x10d3\n");
+	make_link(t.root, "sys/devices/p/0000:00:02.0/iommu_group", "../../../kernel/iommu_groups/3");
+	make_link(t.root, "sys/bus/pci/devices/0000:00:02.0", "../../../devices/p/0000:00:02.0");
+	make_link(t.root, "sys/devices/p/0000:00:02.0/driver", "../../../bus/pci/drivers/vfio-pci");
+	make_link(t.root, "sys/bus/pci/drivers/vfio-pci/0000:00:02.0", "../../../../devices/p/0000:00:02.0");
+	run(&t, EX_OK, "sweep", "sweep", NULL);
+	run(&t, EX_NODEV, NULL, "verify", NULL);
+	run(&t, EX_NODEV, NULL, "threads", "-p", "churn", "--anchor", NULL);
+	run(&t, EX_NODEV, NULL, "sweep", "-b", "iommufd", NULL);	/* no cdev */
+	tmpdir_remove(t.root);
+}

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "common.h"
+#include "harness.h"
+#include "rng.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+/* Parse; expect code; for errors expect exactly one "iova_stress: " line. */
+static int parse(int argc, char **argv, struct opts *o, int want)
+{
+	const char *err;
+	int ret;
+
+	capture_begin(2);
+	ret = cli_parse(argc, argv, o);
+	err = capture_end();
+	if (ret != want)
+		t_fail(__FILE__, __LINE__, "%s...: code %d, want %d (%s)", argv[1] ? argv[1] : "",
+		       ret, want, err);
+	if (want && (count_lines(err) != 1 || strncmp(err, "iova_stress: ", 13)))
+		t_fail(__FILE__, __LINE__, "error output is not one line: '%s'", err);
+	if (!want && err[0])
+		t_fail(__FILE__, __LINE__, "unexpected stderr: '%s'", err);
+	return ret;
+}
+
+TEST(cli_defaults)
+{
+	struct opts o;
+	char *a0[] = { "iova_stress", NULL };
+	char *a1[] = { "iova_stress", "verify", NULL };
+	char *a2[] = { "iova_stress", "threads", "--pattern", "churn", NULL };
+	char *a3[] = { "iova_stress", "uring", NULL };
+
+	parse(ARGC(a0), a0, &o, 0);
+	CHECK_INT(o.mode, MODE_SWEEP);
+	CHECK(!o.mode_given);
+	CHECK_U64(o.size, 1ULL << 40);
+	CHECK_U64(o.dma_size, 4096);
+	CHECK_U64(o.stride, 2ULL << 20);
+	CHECK_INT(o.backend, BACKEND_VFIO);
+	CHECK_U64(o.verify, 0);
+	CHECK_U64(o.size2, 0);
+	CHECK(!o.json && !o.keep && !o.help);
+
+	parse(ARGC(a1), a1, &o, 0);
+	CHECK_INT(o.mode, MODE_VERIFY);
+	CHECK_U64(o.size, 64ULL << 30);
+	CHECK_U64(o.verify, 8);
+
+	parse(ARGC(a2), a2, &o, 0);
+	CHECK_INT(o.pattern, PAT_CHURN);
+	CHECK_U64(o.threads, 2);
+	CHECK(o.duration == 5);
+	CHECK_U64(o.tables, 4);
+
+	parse(ARGC(a3), a3, &o, 0);
+	CHECK_STR(o.dev, "/dev/nvme0n1");
+	CHECK_U64(o.qd, 32);
+	CHECK(o.duration == 10);
+	CHECK_U64(o.bs, 4096);
+}
+
+TEST(cli_all_options)
+{
+	struct opts o;
+	char *a[] = { "iova_stress", "sweep", "-s", "16T", "--size2=64G", "--dma-size", "2M",
+		      "--stride", "1G", "--keep", "--verify", "3", "-b", "iommufd",
+		      "--device", "00:03.0", "--max-errors", "5", "--seed", "9", "-j", "-q", NULL };
+	char *b[] = { "iova_stress", "threads", "-t", "8", "-p", "random", "--ops", "1000",
+		      "--duration=2.5", "--size", "8G", NULL };
+	char *c[] = { "iova_stress", "threads", "--pattern", "churn", "--anchor", "--tables",
+		      "16", "--backend", "iommufd", "-n", "50", NULL };
+	char *d[] = { "iova_stress", "uring", "--dev", "/dev/nvme1n1", "--qd", "1", "-T",
+		      "500ms", "--bs", "8K", "--json", NULL };
+
+	parse(ARGC(a), a, &o, 0);
+	CHECK_U64(o.size, 16ULL << 40);
+	CHECK_U64(o.size2, 64ULL << 30);
+	CHECK_U64(o.dma_size, 2ULL << 20);
+	CHECK_U64(o.stride, 1ULL << 30);
+	CHECK(o.keep && o.json && o.quiet);
+	CHECK_U64(o.verify, 3);
+	CHECK_INT(o.backend, BACKEND_IOMMUFD);
+	CHECK_STR(o.device, "0000:00:03.0");
+	CHECK_U64(o.max_errors, 5);
+	CHECK_U64(o.seed, 9);
+
+	{
+		char *e[] = { "iova_stress", "--dma-size", "1G", "--size", "8G", NULL };
+
+		parse(ARGC(e), e, &o, 0);
+		CHECK_U64(o.stride, 1ULL << 30);	/* follows a larger --dma-size */
+	}
+
+	parse(ARGC(b), b, &o, 0);
+	CHECK_U64(o.threads, 8);
+	CHECK_INT(o.pattern, PAT_RANDOM);
+	CHECK_U64(o.ops, 1000);
+	CHECK(o.duration == 2.5);
+	CHECK_U64(o.size, 8ULL << 30);
+
+	parse(ARGC(c), c, &o, 0);
+	CHECK(o.anchor);
+	CHECK_U64(o.tables, 16);
+	CHECK_U64(o.ops, 50);
+	CHECK(o.duration == 0);
+
+	parse(ARGC(d), d, &o, 0);
+	CHECK_STR(o.dev, "/dev/nvme1n1");
+	CHECK_U64(o.qd, 1);
+	CHECK(o.duration == 0.5);
+	CHECK_U64(o.bs, 8192);
+}
+
+TEST(cli_usage_errors)
+{
+	static const char *const bad[][8] = {
+		{ "bogus" },
+		{ "--size", "12Q" },
+		{ "--size", "-1G" },
+		{ "--size" },
+		{ "--size", "0" },
+		{ "--size", "4097" },
+		{ "--size", "1M" },			/* below the stride */
+		{ "--nope" },
+		{ "-x" },
+		{ "stray" },
+		{ "sweep", "stray" },
+		{ "sweep", "--" },
+		{ "sweep", "-" },
+		{ "sweep", "--keep=yes" },
+		{ "sweep", "--dma-size", "3K" },
+		{ "sweep", "--dma-size", "2G" },
+		{ "sweep", "--dma-size", "2M", "--stride", "3M" },
+		{ "sweep", "--backend", "kvm" },
+		{ "sweep", "--device", "00:03" },
+		{ "sweep", "--device", "0000:00:20.0" },
+		{ "sweep", "--device", "0000:00:03.8" },
+		{ "sweep", "--device", "zz:03.0" },
+		{ "sweep", "--threads", "2" },		/* not a sweep option */
+		{ "sweep", "--qd", "2" },
+		{ "sweep", "--verify", "many" },
+		{ "sweep", "--keep", "--size", "4T" },	/* pin count limit */
+		{ "sweep", "--keep", "--size2", "4T" },
+		{ "threads", "--threads", "0" },
+		{ "threads", "--threads", "257" },
+		{ "threads", "--pattern", "zigzag" },
+		{ "threads", "--anchor" },		/* needs churn */
+		{ "threads", "--ops", "0" },
+		{ "threads", "--duration", "0" },
+		{ "threads", "--duration", "-3" },
+		{ "threads", "--duration", "soon" },
+		{ "threads", "--tables", "513" },
+		{ "threads", "--keep" },
+		{ "threads", "--pattern", "random", "--size", "2M", "--threads", "64" },
+		{ "uring", "--qd", "0" },
+		{ "uring", "--qd", "5000" },
+		{ "uring", "--bs", "100" },
+		{ "uring", "--bs", "2M" },
+		{ "uring", "--dev", "" },
+		{ "uring", "--size", "1G" },
+		{ "uring", "--duration" },
+	};
+	struct opts o;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[10] = { "iova_stress" };
+		int argc = 1;
+
+		for (int k = 0; k < 8 && bad[i][k]; k++)
+			argv[argc++] = (char *)bad[i][k];
+		parse(argc, argv, &o, EX_USAGE);
+	}
+}
+
+TEST(cli_help)
+{
+	struct opts o;
+	char *a[] = { "iova_stress", "threads", "--bogus", "--help", NULL };
+	char *b[] = { "iova_stress", "help", "uring", NULL };
+	char *c[] = { "iova_stress", "-h", NULL };
+	const char *out;
+
+	parse(ARGC(a), a, &o, 0);
+	CHECK(o.help);
+	CHECK_INT(o.mode, MODE_THREADS);
+	capture_begin(1);
+	cli_help(stdout, &o);
+	out = capture_end();
+	CHECK(strstr(out, "Usage: iova_stress threads"));
+	CHECK(strstr(out, "--pattern"));
+	CHECK(strstr(out, "serialises"));
+	CHECK(!strstr(out, "--qd"));
+	CHECK(strstr(out, "7  iommufd missing"));
+
+	parse(ARGC(b), b, &o, 0);
+	CHECK(o.help);
+	CHECK_INT(o.mode, MODE_URING);
+
+	parse(ARGC(c), c, &o, 0);
+	CHECK(o.help && !o.mode_given);
+	capture_begin(1);
+	cli_help(stdout, &o);
+	out = capture_end();
+	CHECK(strstr(out, "Modes:"));
+	CHECK(strstr(out, "--size2"));
+	CHECK(strstr(out, "8  DMA verification failed"));
+}
+
+TEST(cli_bdf)
+{
+	char b[16];
+
+	CHECK_INT(normalize_bdf("0000:00:03.0", b, sizeof(b)), 0);
+	CHECK_STR(b, "0000:00:03.0");
+	CHECK_INT(normalize_bdf("00:1F.7", b, sizeof(b)), 0);
+	CHECK_STR(b, "0000:00:1f.7");
+	CHECK_INT(normalize_bdf("ABCD:ff:1f.0", b, sizeof(b)), 0);
+	CHECK_STR(b, "abcd:ff:1f.0");
+	CHECK_INT(normalize_bdf("0000:00:03.0x", b, sizeof(b)), -1);
+	CHECK_INT(normalize_bdf("0000-00:03.0", b, sizeof(b)), -1);
+	CHECK_INT(normalize_bdf("", b, sizeof(b)), -1);
+	CHECK_INT(normalize_bdf("0:0:3.0", b, sizeof(b)), -1);
+	CHECK_INT(normalize_bdf("00:03.0", b, 8), -1);
+}
+
+/* Random argument vectors: the parser never crashes and says 0 or 2. */
+TEST(cli_fuzz)
+{
+	static const char *const tok[] = {
+		"sweep", "verify", "threads", "uring", "help", "--size", "-s", "--size2",
+		"--dma-size", "--stride", "--keep", "--verify", "--backend", "--device",
+		"--max-errors", "--seed", "--threads", "--pattern", "--ops", "--duration",
+		"--anchor", "--tables", "--dev", "--qd", "--bs", "--json", "--quiet", "-j",
+		"-q", "-t", "-p", "-n", "-T", "-b", "-D", "-d", "-S", "-k", "vfio", "iommufd",
+		"churn", "random", "partition", "4K", "2M", "1G", "64G", "16T", "0", "1", "7",
+		"-1", "0x10", "1e9", "", "-", "--", "---", "--size=", "--size=8G", "=",
+		"00:03.0", "0000:00:03.0", "/dev/x", "999999999999999999999", "4KiB",
+		"\xff\xfe", "%s%n", "--verify=2", "--qd=4096", "--bs=512",
+	};
+	uint64_t rng = 1;
+	struct opts o;
+
+	capture_begin(2);
+	for (int i = 0; i < 20000; i++) {
+		char *argv[12] = { "iova_stress" };
+		int argc = 1 + (int)rng_below(&rng, 10), ret;
+		char junk[16];
+
+		for (int k = 1; k < argc; k++) {
+			if (rng_below(&rng, 20)) {
+				argv[k] = (char *)tok[rng_below(&rng, sizeof(tok) / sizeof(tok[0]))];
+			} else {
+				size_t n = rng_below(&rng, sizeof(junk));
+
+				for (size_t j = 0; j < n; j++)
+					junk[j] = (char)(1 + rng_below(&rng, 255));
+				junk[n] = 0;
+				argv[k] = junk;
+			}
+		}
+		argv[argc] = NULL;
+		ret = cli_parse(argc, argv, &o);
+		if (ret != 0 && ret != EX_USAGE) {
+			capture_end();
+			t_fail(__FILE__, __LINE__, "code %d", ret);
+			return;
+		}
+		if (!ret && !o.help && o.mode != MODE_URING)
+			CHECK(o.dma_size >= 4096 && o.stride % o.dma_size == 0 &&
+			      o.size >= o.stride && o.threads >= 1);
+	}
+	capture_end();
+}

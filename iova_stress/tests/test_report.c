@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "result.h"
+#include "rng.h"
+
+static char *render(const struct run_result *r, int what)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (what == 0)
+		report_summary_line(f, r);
+	else if (what == 1)
+		report_human(f, r);
+	else
+		report_json(f, r);
+	fclose(f);
+	return buf;
+}
+
+static void sweep_result(struct run_result *r)
+{
+	struct opts o;
+	char *argv[] = { "iova_stress", "sweep", "--size", "64G", NULL };
+
+	CHECK_INT(cli_parse(4, argv, &o), 0);
+	result_init(r, &o);
+	snprintf(r->device, sizeof(r->device), "0000:00:03.0");
+	r->group = 5;
+	r->pairs = 32767;
+	r->skipped = 1;
+	r->skipped_iova[0] = 0xfee00000;
+	r->wall_s = 1.234;
+	r->ns_per_pair = 37660.0;
+	r->map_ns = (struct lat_summary){ 32767, 12000, 40000, 90000, 1200000, 15000.5 };
+	r->unmap_ns = (struct lat_summary){ 32767, 20000, 50000, 95000, 1300000, 22000.25 };
+	r->have_pt = true;
+	r->before = (struct ptmem){ true, 3, true, 12, true, 4000000, true, 4096 };
+	r->after = (struct ptmem){ true, 3 + 32768, true, 12 + 131072, true, 3860000, true, 4096 };
+}
+
+TEST(report_summary_line_format)
+{
+	struct run_result r;
+	char *s;
+
+	sweep_result(&r);
+	s = render(&r, 0);
+	CHECK_STR(s, "dma_size: 4K iova space: 64G iommu: 128M time: 1.234s\n");
+	free(s);
+
+	r.after.pages = 3 + 32771;	/* +131084 KiB */
+	s = render(&r, 0);
+	CHECK_STR(s, "dma_size: 4K iova space: 64G iommu: 128.01M time: 1.234s\n");
+	free(s);
+
+	r.after.pages = 1;		/* tables freed below the start */
+	s = render(&r, 0);
+	CHECK_STR(s, "dma_size: 4K iova space: 64G iommu: -8K time: 1.234s\n");
+	free(s);
+
+	r.have_pt = false;
+	s = render(&r, 0);
+	CHECK_STR(s, "dma_size: 4K iova space: 64G iommu: ? time: 1.234s\n");
+	free(s);
+}
+
+static const char *const required_keys[] = {
+	"\"mode\":", "\"backend\":", "\"size_bytes\":", "\"dma_size_bytes\":",
+	"\"stride_bytes\":", "\"pairs\":", "\"skipped\":", "\"map_errors\":", "\"wall_s\":",
+	"\"ns_per_pair\":", "\"map_ns\":{\"p50\":", "\"unmap_ns\":{\"p50\":", "\"p99\":",
+	"\"max\":", "\"pt_pages_before\":", "\"pt_pages_after\":", "\"pt_kib_delta\":",
+	"\"secpt_kib_delta\":", "\"free_kib_delta\":", "\"verify\":", "\"threads\":",
+	"\"uring\":",
+};
+
+TEST(report_json_sweep)
+{
+	struct run_result r;
+	char *s;
+
+	sweep_result(&r);
+	s = render(&r, 2);
+	CHECK_INT(json_validate(s), 0);
+	CHECK_INT(count_lines(s), 1);
+	for (size_t i = 0; i < sizeof(required_keys) / sizeof(required_keys[0]); i++)
+		if (!strstr(s, required_keys[i]))
+			t_fail(__FILE__, __LINE__, "key %s missing in %s", required_keys[i], s);
+	CHECK(strstr(s, "\"mode\":\"sweep\",\"backend\":\"vfio\""));
+	CHECK(strstr(s, "\"size_bytes\":68719476736,"));
+	CHECK(strstr(s, "\"dma_size_bytes\":4096,"));
+	CHECK(strstr(s, "\"stride_bytes\":2097152,"));
+	CHECK(strstr(s, "\"pairs\":32767,"));
+	CHECK(strstr(s, "\"skipped\":1,"));
+	CHECK(strstr(s, "\"map_ns\":{\"p50\":12000,\"p99\":40000,"));
+	CHECK(strstr(s, "\"pt_pages_before\":3,\"pt_pages_after\":32771,\"pt_kib_delta\":131072,"));
+	CHECK(strstr(s, "\"secpt_kib_delta\":131072,"));
+	CHECK(strstr(s, "\"free_kib_delta\":-140000,"));
+	CHECK(strstr(s, "\"verify\":null,\"threads\":null,\"uring\":null}"));
+	free(s);
+
+	r.verify.ran = true;
+	r.verify.samples = 8;
+	r.verify.verified = 8;
+	r.verify.faulted_expected = 16;
+	s = render(&r, 2);
+	CHECK_INT(json_validate(s), 0);
+	CHECK(strstr(s, "\"verify\":{\"samples\":8,\"verified\":8,\"failed\":0,"
+			"\"faulted_expected\":16,\"unexpected\":0}"));
+	free(s);
+}
+
+TEST(report_json_threads_uring)
+{
+	struct run_result r;
+	struct opts o;
+	char *argv[] = { "iova_stress", "threads", "--pattern", "churn", "--threads", "4", NULL };
+	char *argv2[] = { "iova_stress", "uring", "--qd", "32", NULL };
+	char *s;
+
+	CHECK_INT(cli_parse(6, argv, &o), 0);
+	result_init(&r, &o);
+	r.threads.ran = true;
+	r.threads.threads = 4;
+	r.threads.pattern = PAT_CHURN;
+	r.threads.ops = 1000;
+	r.threads.ops_per_s = 2500.5;
+	r.threads.enomem = 3;
+	r.threads.anchor = true;
+	r.threads.anchor_dmas = 20;
+	s = render(&r, 2);
+	CHECK_INT(json_validate(s), 0);
+	CHECK(strstr(s, "\"threads\":{\"threads\":4,\"pattern\":\"churn\",\"ops\":1000,"
+			"\"ops_per_s\":2500.5,\"enomem\":3,\"errors\":0,"));
+	CHECK(strstr(s, "\"anchor_dmas\":20,\"anchor_failures\":0}"));
+	CHECK(strstr(s, "\"pt_kib_delta\":null"));
+	free(s);
+	s = render(&r, 0);
+	CHECK(!strncmp(s, "threads: 4 pattern: churn ops: 1000 ops/s: 2500", 47));
+	free(s);
+
+	CHECK_INT(cli_parse(4, argv2, &o), 0);
+	result_init(&r, &o);
+	r.uring.ran = true;
+	r.uring.qd = 32;
+	r.uring.duration_s = 10;
+	r.uring.ios = 200000;
+	r.uring.iops = 20000;
+	r.uring.lat_ns = (struct lat_summary){ 200000, 1500000, 3000000, 4500000, 9000000, 1.6e6 };
+	s = render(&r, 2);
+	CHECK_INT(json_validate(s), 0);
+	CHECK(strstr(s, "\"mode\":\"uring\",\"backend\":null"));
+	CHECK(strstr(s, "\"uring\":{\"qd\":32,"));
+	CHECK(strstr(s, "\"lat_us\":{\"p50\":1500,\"p99\":3000,\"p999\":4500,\"max\":9000,"));
+	free(s);
+	s = render(&r, 1);
+	CHECK(strstr(s, "IOPS"));
+	free(s);
+}
+
+TEST(report_human_and_json_fuzz)
+{
+	struct run_result r;
+	uint64_t rng = 99;
+
+	for (int i = 0; i < 300; i++) {
+		char *s;
+
+		sweep_result(&r);
+		r.mode = (enum mode)rng_below(&rng, MODE_NR);
+		r.pairs = rng_next(&rng);
+		r.skipped = rng_below(&rng, 10);
+		r.map_errors = rng_below(&rng, 3);
+		r.last_errno = (int)rng_below(&rng, 140);
+		r.wall_s = (double)rng_next(&rng) / 1e6;
+		r.ns_per_pair = rng_below(&rng, 2) ? 0.0 / 0.0 : 1.0;
+		r.before.pages = rng_next(&rng);
+		r.after.pages = rng_next(&rng) >> 20;
+		r.have_peak = rng_below(&rng, 2);
+		r.verify.ran = rng_below(&rng, 2);
+		r.threads.ran = rng_below(&rng, 2);
+		r.uring.ran = rng_below(&rng, 2);
+		r.keep = rng_below(&rng, 2);
+		s = render(&r, 2);
+		if (json_validate(s))
+			t_fail(__FILE__, __LINE__, "invalid JSON: %s", s);
+		free(s);
+		s = render(&r, 1);
+		CHECK(count_lines(s) >= 5);
+		free(s);
+	}
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "harness.h"
+#include "units.h"
+
+TEST(units_parse_size_valid)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} ok[] = {
+		{ "0", 0 }, { "4096", 4096 }, { "0x1000", 4096 }, { "4K", 4096 },
+		{ "4k", 4096 }, { "2M", 2 << 20 }, { "1G", 1ULL << 30 },
+		{ "64G", 64ULL << 30 }, { "16T", 16ULL << 40 }, { "1P", 1ULL << 50 },
+		{ "2E", 2ULL << 60 }, { "64GiB", 64ULL << 30 }, { "64GB", 64ULL << 30 },
+		{ "512B", 512 }, { "15E", 15ULL << 60 }, { "18446744073709551615", UINT64_MAX },
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		uint64_t v = 1234;
+
+		CHECK_INT(parse_size(ok[i].s, &v), 0);
+		CHECK_U64(v, ok[i].v);
+	}
+}
+
+TEST(units_parse_size_invalid)
+{
+	static const char *const bad[] = {
+		"", "G", "-1", "+4K", " 4K", "4K ", "4 K", "4Q", "4KK", "4Ki", "4KiBB",
+		"1.5G", "16E", "18446744073709551616", "0x", "0xG", "4K\n", "1e3", "K4",
+		"99999999999999999999T", "0x10000000000000000",
+	};
+	uint64_t v = 77;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse_size(bad[i], &v) != -1)
+			t_fail(__FILE__, __LINE__, "parse_size(\"%s\") accepted", bad[i]);
+	}
+	CHECK_INT(parse_size(NULL, &v), -1);
+	CHECK_U64(v, 77);
+}
+
+TEST(units_parse_uint_and_seconds)
+{
+	uint64_t v;
+	double d;
+
+	CHECK_INT(parse_uint("8", 1, 16, &v), 0);
+	CHECK_U64(v, 8);
+	CHECK_INT(parse_uint("0", 1, 16, &v), -1);
+	CHECK_INT(parse_uint("17", 1, 16, &v), -1);
+	CHECK_INT(parse_uint("4K", 0, 100000, &v), -1);
+	CHECK_INT(parse_uint("-3", 0, 10, &v), -1);
+	CHECK_INT(parse_uint("", 0, 10, &v), -1);
+
+	CHECK_INT(parse_seconds("10", &d), 0);
+	CHECK(d == 10.0);
+	CHECK_INT(parse_seconds("2.5s", &d), 0);
+	CHECK(d == 2.5);
+	CHECK_INT(parse_seconds("500ms", &d), 0);
+	CHECK(d > 0.4999 && d < 0.5001);
+	CHECK_INT(parse_seconds("0", &d), -1);
+	CHECK_INT(parse_seconds("-1", &d), -1);
+	CHECK_INT(parse_seconds("nan", &d), -1);
+	CHECK_INT(parse_seconds("inf", &d), -1);
+	CHECK_INT(parse_seconds("1e99", &d), -1);
+	CHECK_INT(parse_seconds("10m", &d), -1);
+	CHECK_INT(parse_seconds("", &d), -1);
+	CHECK_INT(parse_seconds("0x10", &d), -1);
+}
+
+TEST(units_format)
+{
+	char b[32];
+
+	CHECK_STR(fmt_size(b, sizeof(b), 0), "0");
+	CHECK_STR(fmt_size(b, sizeof(b), 512), "512B");
+	CHECK_STR(fmt_size(b, sizeof(b), 4096), "4K");
+	CHECK_STR(fmt_size(b, sizeof(b), 64ULL << 30), "64G");
+	CHECK_STR(fmt_size(b, sizeof(b), 16ULL << 40), "16T");
+	CHECK_STR(fmt_size(b, sizeof(b), 131072ULL * 1024), "128M");
+	CHECK_STR(fmt_size(b, sizeof(b), 131084ULL * 1024), "128.01M");
+	CHECK_STR(fmt_size(b, sizeof(b), 2052ULL << 20), "2.00G");
+	CHECK_STR(fmt_size(b, sizeof(b), UINT64_MAX), "16.00E");
+	CHECK_STR(fmt_ssize(b, sizeof(b), -8192), "-8K");
+	CHECK_STR(fmt_ssize(b, sizeof(b), 8192), "+8K");
+	CHECK_STR(fmt_ssize(b, sizeof(b), INT64_MIN), "-8E");
+	CHECK_STR(fmt_ns(b, sizeof(b), 850), "850ns");
+	CHECK_STR(fmt_ns(b, sizeof(b), 12345), "12.3us");
+	CHECK_STR(fmt_ns(b, sizeof(b), 1.2e6), "1.20ms");
+	CHECK_STR(fmt_ns(b, sizeof(b), 2.5e9), "2.500s");
+	CHECK_STR(fmt_ns(b, sizeof(b), -1), "-");
+}
+
+TEST(units_roundtrip)
+{
+	char b[32];
+
+	/* every exact power-of-two size prints in a form that parses back */
+	for (unsigned s = 10; s < 64; s++) {
+		uint64_t v = 1ULL << s, w = 0;
+
+		fmt_size(b, sizeof(b), v);
+		CHECK_INT(parse_size(b, &w), 0);
+		CHECK_U64(w, v);
+	}
+}

@@ -1,0 +1,51 @@
+# shellcheck shell=dash
+# Helpers for the in-guest test scripts (busybox sh).  Each check prints
+# "ok - what" or "not ok - what"; finish() prints the counts and sets the
+# exit status.
+
+PASSES=0
+FAILS=0
+
+ok() {
+	PASSES=$((PASSES + 1))
+	echo "ok - $*"
+}
+
+not_ok() {
+	FAILS=$((FAILS + 1))
+	echo "not ok - $*"
+}
+
+# check WHAT CMD...: ok if CMD succeeds.
+check() {
+	what=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok "$what"; else not_ok "$what"; fi
+}
+
+finish() {
+	echo "guest: $PASSES ok, $FAILS not ok"
+	[ "$FAILS" -eq 0 ]
+}
+
+# edu_bdf: the PCI address of the edu device.
+edu_bdf() {
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ]; then
+			echo "${d##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# pt_pages: IOMMU page-table pages now (vmstat folded first).
+pt_pages() {
+	echo 1 >/proc/sys/vm/stat_refresh
+	awk '$1 == "nr_iommu_pages" { print $2 }' /proc/vmstat
+}
+
+# json_num JSON KEY: the first number stored under KEY in JSON.
+json_num() {
+	echo "$1" | grep -o "\"$2\": *-\{0,1\}[0-9][0-9.]*" | head -n 1 | sed 's/.*: *//'
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# lab.sh COMMAND: the phases behind the Makefile's targets, each timed.
+#   deps                       install missing Debian packages
+#   kernel FLAVOR CONFIG       build one guest kernel (vanilla|patched, lab|debug)
+#   kernels [CONFIG...]        build vanilla and patched for each CONFIG
+#   tool                       build iova_stress (static) against 6.12 uAPI
+#   initramfs                  build the guest initramfs (needs the tool)
+#   run KERNEL CONFIG ARGS...  boot KERNEL and run `iova_stress ARGS`
+#   job KERNEL CONFIG CMD...   boot KERNEL and run a shell command line
+#   shell KERNEL CONFIG        interactive guest console
+# Guest options come from the environment: MEM (4G), MODE (strict|lazy),
+# SCALABLE (0|1), TIMEOUT (seconds), ACCEL (tcg|kvm, default: probed).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+check_kernel_args() {
+	case "${1:-}" in vanilla | patched) ;; *) die "unknown KERNEL '${1:-}' (vanilla|patched)" ;; esac
+	case "${2:-}" in lab | debug) ;; *) die "unknown CONFIG '${2:-}' (lab|debug)" ;; esac
+}
+
+initrd_path() {
+	echo "$BUILD/$(debver)/initramfs.cpio.gz"
+}
+
+tool() {
+	local hdr
+	hdr=$("$REPO/scripts/kernel-src.sh" headers)
+	make -s -C "$REPO/iova_stress" HDR="$hdr" >&2
+}
+
+initramfs() {
+	tool
+	"$REPO/scripts/initramfs.sh" "$(initrd_path)" "$REPO/iova_stress/iova_stress" >/dev/null
+}
+
+# guest_opts: run-guest.sh options from MEM, MODE, SCALABLE, TIMEOUT.
+guest_opts() {
+	local o=(--mem "${MEM:-4G}")
+	case "${MODE:-strict}" in
+	strict) ;;
+	lazy) o+=(--lazy) ;;
+	*) die "unknown MODE '${MODE}' (strict|lazy)" ;;
+	esac
+	case "${SCALABLE:-0}" in
+	0) ;;
+	1) o+=(--scalable) ;;
+	*) die "unknown SCALABLE '${SCALABLE}' (0|1)" ;;
+	esac
+	[[ -n ${TIMEOUT:-} ]] && o+=(--timeout "$TIMEOUT")
+	printf '%s\n' "${o[@]}"
+}
+
+# boot KERNEL CONFIG RUN-GUEST-ARGS...: build what is missing, then boot.
+boot() {
+	local k=$1 c=$2 image initrd opts
+	shift 2
+	check_kernel_args "$k" "$c"
+	mapfile -t opts < <(guest_opts)
+	image=$(timed "kernel $k/$c" "$REPO/scripts/build-kernel.sh" "$k" "$c")
+	timed initramfs initramfs
+	initrd=$(initrd_path)
+	ACCEL=$("$REPO/scripts/accel.sh" "$image" "$initrd")
+	export ACCEL
+	timed "guest run ($k/$c, ${MODE:-strict}, $ACCEL)" \
+		"$REPO/scripts/run-guest.sh" --image "$image" --initrd "$initrd" "${opts[@]}" "$@"
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+deps) timed deps "$REPO/scripts/deps.sh" ;;
+kernel)
+	check_kernel_args "$@"
+	timed "kernel $1/$2" "$REPO/scripts/build-kernel.sh" "$1" "$2" >/dev/null
+	;;
+kernels)
+	(($#)) || set -- lab debug
+	for c in "$@"; do
+		for k in vanilla patched; do
+			timed "kernel $k/$c" "$REPO/scripts/build-kernel.sh" "$k" "$c" >/dev/null
+		done
+	done
+	;;
+tool) timed iova_stress tool ;;
+initramfs) timed initramfs initramfs ;;
+run)
+	k=${1:-} c=${2:-}
+	shift 2 || die "usage: lab.sh run KERNEL CONFIG ARGS..."
+	boot "$k" "$c" -- iova_stress "$@"
+	;;
+job)
+	k=${1:-} c=${2:-}
+	shift 2 || die "usage: lab.sh job KERNEL CONFIG CMD..."
+	boot "$k" "$c" -- "$@"
+	;;
+shell) boot "${1:-}" "${2:-}" --shell ;;
+*) die "usage: lab.sh deps|kernel|kernels|tool|initramfs|run|job|shell ..." ;;
+esac

@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# Common paths and helpers for the lab scripts.  Source it; do not run it.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+# Unpacked vanilla sources are cached outside the clone, keyed by the exact
+# Debian package version, so that a fresh clone does not pay for them again.
+VTD_CACHE=${VTD_CACHE:-/var/cache/vtd-reclaim}
+KSRC_TARBALL=${KSRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+export CCACHE_DIR=${CCACHE_DIR:-$VTD_CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G} CCACHE_NOHASHDIR=1
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+log() {
+	echo "==> $*" >&2
+}
+
+# debver: the exact Debian version of linux-source-6.12, e.g. 6.12.117-1~deb12u1.
+debver() {
+	local v
+	v=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
+		die "linux-source-6.12 is not installed (run scripts/deps.sh)"
+	[[ -n "$v" ]] || die "linux-source-6.12 is not installed (run scripts/deps.sh)"
+	echo "$v"
+}
+
+# series_hash: a short hash of the kernel series (the list and every patch),
+# which names the patched tree and its build directories.
+series_hash() {
+	local f
+	{
+		cat "$REPO/kernel/series"
+		while read -r f; do
+			[[ -z "$f" || "$f" == \#* ]] && continue
+			cat "$REPO/kernel/$f" 2>/dev/null || echo "missing $f"
+		done <"$REPO/kernel/series"
+	} | sha256sum | cut -c1-12
+}
+
+# timed NAME CMD...: run CMD, then print how long phase NAME took.
+timed() {
+	local name=$1 t0 rc=0
+	shift
+	t0=$(date +%s.%N)
+	"$@" || rc=$?
+	printf '==> %s: %.1f s%s\n' "$name" "$(echo "$(date +%s.%N) - $t0" | bc)" \
+		"$([[ $rc -eq 0 ]] || echo " (FAILED, exit $rc)")" >&2
+	return "$rc"
+}

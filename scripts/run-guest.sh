@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# run-guest.sh --image BZIMAGE --initrd INITRD [options] -- JOB...
+# Boot a lab guest under QEMU (q35 + emulated VT-d + edu + NVMe), run JOB
+# (a shell command line) in it and print what it wrote to stdout.  The
+# console goes to OUT/console.log, the job's output to OUT/result.txt.
+#
+# Options:
+#   --mem SIZE        guest memory (default $MEM or 4G)
+#   --smp N           vCPUs (default 2)
+#   --timeout SEC     kill a guest that has not powered off (default 900)
+#   --lazy            iommu.strict=0 (flush queue) instead of strict mode
+#   --scalable        VT-d scalable mode (x-scalable-mode=on, sm_on)
+#   --append STR      more kernel command line
+#   --out DIR         where logs go (default: a new build/runs/<time> folder)
+#   --shell           interactive console instead of a job
+#   --quiet           do not echo the guest's console live
+#
+# Exit: the job's exit code; 90 when the kernel log shows a report (BUG,
+# WARNING, KASAN, lockdep, ...) or an unexpected DMAR fault; 91 when the
+# guest hung and was killed; 92 when it died without finishing the job.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+image='' initrd='' mem=${MEM:-4G} smp=2 timeout=900 strict=1 scalable=0 append='' out=''
+shell=0 quiet=0
+while (($#)); do
+	case "$1" in
+	--image) image=$2; shift ;;
+	--initrd) initrd=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--lazy) strict=0 ;;
+	--scalable) scalable=1 ;;
+	--append) append=$2; shift ;;
+	--out) out=$2; shift ;;
+	--shell) shell=1 ;;
+	--quiet) quiet=1 ;;
+	--) shift; break ;;
+	*) die "run-guest.sh: unknown option '$1'" ;;
+	esac
+	shift
+done
+job="$*"
+[[ -f $image ]] || die "kernel image '$image' not found (build it with make)"
+[[ -f $initrd ]] || die "initramfs '$initrd' not found (build it with make)"
+[[ $mem =~ ^[0-9]+[MG]$ ]] || die "bad guest memory size '$mem' (e.g. 4G, 512M)"
+[[ $smp =~ ^[1-9][0-9]*$ ]] || die "bad vCPU count '$smp'"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "bad timeout '$timeout'"
+((shell)) || [[ -n $job ]] || die "no job given"
+
+[[ -n $out ]] || out=$BUILD/runs/$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$out"
+: >"$out/result.txt"
+: >"$out/console.log"
+
+if [[ ${ACCEL:-} == kvm ]]; then
+	accel=(-accel kvm -cpu host)
+else
+	accel=(-accel 'tcg,thread=multi' -cpu max)
+fi
+iommu=intel-iommu,intremap=on,aw-bits=48
+cmdline="console=ttyS0 panic=-1 oops=panic intel_iommu=on iommu.strict=$strict"
+if ((scalable)); then
+	iommu+=,x-scalable-mode=on
+	cmdline="${cmdline/intel_iommu=on/intel_iommu=on,sm_on}"
+fi
+if ((shell)); then
+	cmdline+=" vtd.job=$(printf shell | base64 -w0)"
+else
+	cmdline+=" vtd.job=$(printf '%s' "$job" | base64 -w0)"
+fi
+[[ -n $append ]] && cmdline+=" $append"
+((${#cmdline} < 2000)) || die "kernel command line too long (${#cmdline} bytes): shorten the job"
+
+# A sparse scratch disk per run, so that runs never share an image.
+nvme=$out/nvme.img
+rm -f "$nvme"
+truncate -s 1G "$nvme"
+
+qemu=(qemu-system-x86_64 -machine 'q35,kernel-irqchip=split' "${accel[@]}" -smp "$smp" -m "$mem"
+	-display none -no-reboot
+	-device "$iommu" -device "edu,dma_mask=0xffffffffffffffff"
+	-drive "file=$nvme,if=none,id=nv0,format=raw" -device "nvme,serial=vtd0,drive=nv0"
+	-kernel "$image" -initrd "$initrd" -append "$cmdline")
+
+if ((shell)); then
+	exec "${qemu[@]}" -serial mon:stdio -serial "file:$out/result.txt"
+fi
+
+rc=0
+set +e
+if ((quiet)); then
+	timeout -k 5 "$timeout" "${qemu[@]}" -monitor none -serial stdio \
+		-serial "file:$out/result.txt" </dev/null >"$out/console.log" 2>&1
+	rc=$?
+else
+	# Show the job's own console lines live, not the kernel's.
+	timeout -k 5 "$timeout" "${qemu[@]}" -monitor none -serial stdio \
+		-serial "file:$out/result.txt" </dev/null 2>&1 | tee "$out/console.log" |
+		grep -av --line-buffered '^\[' >&2
+	rc=${PIPESTATUS[0]}
+fi
+set -e
+
+rm -f "$nvme"
+
+# The job's output, without the exit marker.
+grep -av '^VTD_EXIT ' "$out/result.txt" || true
+status=$(grep -aoE '^VTD_EXIT [0-9]+' "$out/result.txt" | tail -n 1 | cut -d' ' -f2)
+
+if ((rc == 124 || rc == 137)); then
+	echo "error: guest did not power off within ${timeout}s; killed. Last console lines:" >&2
+	tail -n 25 "$out/console.log" | sed 's/^/  | /' >&2
+	exit 91
+fi
+if ! "$REPO/scripts/check-log.sh" "$out/console.log" "$out/result.txt"; then
+	echo "error: guest kernel log check failed (full log: $out/console.log)" >&2
+	exit 90
+fi
+if [[ -z $status ]]; then
+	echo "error: guest ended (qemu exit $rc) without finishing the job. Last console lines:" >&2
+	tail -n 25 "$out/console.log" | sed 's/^/  | /' >&2
+	exit 92
+fi
+exit "$status"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# series.sh work|export: edit the kernel series with git.
+#   work    create build/series-work, a git repo of the vanilla files the
+#           series touches, with kernel/*.patch applied as commits (git am)
+#   export  write its commits back to kernel/ as `git format-patch` files,
+#           keeping the cover letter's subject and text, update
+#           kernel/series and run checkpatch.pl --strict on every patch
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+work=$BUILD/series-work
+ident=(-c user.name=vtd-reclaim -c user.email=vtd-reclaim@example.org)
+base_tag=vanilla
+
+case "${1:-}" in
+work)
+	[[ ! -e $work ]] || die "$work exists; remove it first"
+	van=$("$REPO/scripts/kernel-src.sh" vanilla)
+	mkdir -p "$work"
+	files=$(cat "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch | grep -E '^\+\+\+ b/' | cut -c7- | sort -u)
+	for f in $files; do
+		mkdir -p "$work/$(dirname "$f")"
+		cp "$van/$f" "$work/$f"
+	done
+	git -C "$work" init -q
+	git -C "$work" add -A
+	git "${ident[@]}" -C "$work" commit -qm "base: linux-source $(debver)"
+	git -C "$work" tag "$base_tag"
+	git "${ident[@]}" -C "$work" am -q "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch
+	git -C "$work" log --oneline
+	;;
+export)
+	[[ -d $work/.git ]] || die "no $work (run: scripts/series.sh work)"
+	old=$(mktemp)
+	cp "$REPO/kernel/0000-cover-letter.patch" "$old"
+	rm -f "$REPO"/kernel/0*.patch
+	git "${ident[@]}" -C "$work" format-patch -q --signoff --cover-letter \
+		-o "$REPO/kernel" "$base_tag..HEAD"
+	python3 - "$old" "$REPO/kernel/0000-cover-letter.patch" <<'PY'
+import re, sys
+old = open(sys.argv[1]).read()
+new = open(sys.argv[2]).read()
+subject = re.search(r'^Subject: \[PATCH[^\]]*\] (.*)$', old, re.M).group(1)
+head, _, rest = old.partition('\n\n')
+blurb = rest.split('\nvtd-reclaim (')[0].rstrip('\n') + '\n'
+new = new.replace('*** SUBJECT HERE ***', subject).replace('*** BLURB HERE ***\n', blurb)
+open(sys.argv[2], 'w').write(new)
+PY
+	rm -f "$old"
+	{
+		sed -n '/^#/p' "$REPO/kernel/series"
+		(cd "$REPO/kernel" && ls 0[0-9][0-9][1-9]-*.patch)
+	} >"$REPO/kernel/series.tmp"
+	mv "$REPO/kernel/series.tmp" "$REPO/kernel/series"
+	van=$("$REPO/scripts/kernel-src.sh" vanilla)
+	for p in "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch; do
+		(cd "$van" && perl scripts/checkpatch.pl --strict --no-tree -q "$p") ||
+			die "checkpatch: $(basename "$p")"
+	done
+	log "exported $(grep -c '^0' "$REPO/kernel/series") patches; checkpatch --strict clean"
+	;;
+*) die "usage: series.sh work|export" ;;
+esac

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# test.sh: every test of the project.  Host tests first (iova_stress unit
+# tests under ASan/UBSan, shellcheck, the log checker), then guest tests on
+# the vanilla and patched debug kernels (KASAN, lockdep, DEBUG_VM).  Ends with
+# one line "N passed, N failed".
+#   TESTS=regex   run only the tests whose name matches
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+passed=0 failed=0
+failures=()
+filter=${TESTS:-.}
+
+result() { # result NAME OK(0|1) [DETAIL]
+	if (($2)); then
+		passed=$((passed + 1))
+		echo "PASS $1${3:+ ($3)}"
+	else
+		failed=$((failed + 1))
+		failures+=("$1")
+		echo "FAIL $1${3:+ ($3)}"
+	fi
+}
+
+want() { [[ $1 =~ $filter ]]; }
+
+# add_summary NAME OUTPUT: add the counts of OUTPUT's closing
+# "N passed, N failed" line; a missing line is one failure.
+add_summary() {
+	if [[ $(echo "$2" | tail -n 1) =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		passed=$((passed + BASH_REMATCH[1]))
+		failed=$((failed + BASH_REMATCH[2]))
+		((BASH_REMATCH[2] == 0)) || failures+=("$1 (${BASH_REMATCH[2]})")
+	else
+		result "$1" 0 "no summary line"
+	fi
+}
+
+# ---- host tests -------------------------------------------------------------
+host_tests() {
+	local out
+	if want iova_stress-unit; then
+		if out=$(make -s -C "$REPO/iova_stress" test 2>&1); then :; fi
+		echo "$out" | tail -n 30
+		add_summary iova_stress-unit "$out"
+	fi
+	if want shellcheck; then
+		if (cd "$REPO" && shellcheck scripts/*.sh scripts/guest/init scripts/guest/tests/*.sh \
+			.ci/run); then
+			result shellcheck 1
+		else
+			result shellcheck 0
+		fi
+	fi
+	if want report-selftest; then
+		if out=$(python3 "$REPO/scripts/report.py" --selftest 2>&1); then :; fi
+		echo "$out" | tail -n 5
+		add_summary report-selftest "$out"
+	fi
+	if want check-log; then
+		local d=$REPO/scripts/testdata c
+		for c in clean:0 warn:1 kasan:1 lockdep:1 badpage:1 dmar-unexpected:1 dmar-expected:0 \
+		allocfail-expected:0 allocfail-unexpected:1 allocfail-warn:1; do
+			local name=${c%:*} expect=${c#*:} rc=0
+			"$REPO/scripts/check-log.sh" "$d/console-$name.log" "$d/result-$name.txt" 2>/dev/null || rc=$?
+			result "check-log-$name" "$([[ $((rc != 0)) == "$expect" ]] && echo 1 || echo 0)"
+		done
+	fi
+}
+
+# ---- kernel series: checkpatch --strict and a build after every patch --------
+series_tests() {
+	local line
+	want series || return 0
+	while read -r line; do
+		case "$line" in
+		PASS\ *) result "series-${line#PASS }" 1 ;;
+		FAIL\ *) result "series-${line#FAIL }" 0 ;;
+		*) echo "$line" ;;
+		esac
+	done < <("$REPO/scripts/check-series.sh" 2>&1 || true)
+}
+
+# ---- guest tests ------------------------------------------------------------
+declare -A image
+initrd=
+guest_setup() {
+	local k
+	for k in vanilla patched; do
+		image[$k]=$(timed "kernel $k/debug" "$REPO/scripts/build-kernel.sh" "$k" debug)
+	done
+	timed initramfs "$REPO/scripts/lab.sh" initramfs
+	initrd=$BUILD/$(debver)/initramfs.cpio.gz
+	ACCEL=$("$REPO/scripts/accel.sh" "${image[vanilla]}" "$initrd")
+	export ACCEL
+}
+
+# guest_test NAME KERNEL EXPECT(pass|fail) [run-guest options] -- JOB...
+guest_test() {
+	local name=$1 k=$2 expect=$3 out rc=0 t0 ok
+	shift 3
+	want "$name" || return 0
+	out=$BUILD/test-runs/$name
+	rm -rf "$out"
+	t0=$SECONDS
+	"$REPO/scripts/run-guest.sh" --image "${image[$k]}" --initrd "$initrd" --out "$out" \
+		--quiet "$@" >"$out.txt" 2>&1 || rc=$?
+	ok=0
+	if [[ $expect == pass ]]; then
+		((rc == 0)) && ok=1
+	else
+		# Expected to fail the job itself, never the log check or by hanging.
+		((rc != 0 && rc < 90)) && ok=1
+	fi
+	((ok)) || sed 's/^/    /' "$out.txt" | tail -n 30
+	result "$name" "$ok" "$k, exit $rc, $((SECONDS - t0)) s, log $out"
+}
+
+guest_tests() {
+	local r=/tests/reclaim.sh
+	guest_test lab-vanilla vanilla pass -- sh /tests/lab-check.sh strict
+	guest_test lab-patched patched pass -- sh /tests/lab-check.sh strict
+	guest_test lab-patched-lazy patched pass --lazy -- sh /tests/lab-check.sh lazy
+	# The vanilla before-picture: a 64G sweep leaves +128 MiB (+-1%).
+	guest_test sweep-64g-vfio-vanilla vanilla pass -- sh $r vfio 64G 132383 129761
+	guest_test sweep-64g-iommufd-vanilla vanilla pass -- sh $r iommufd 64G 132383 129761
+	# Page tables left after a sparse sweep: <= 64 KiB with the series; the
+	# same check fails on vanilla and with reclaim switched off.
+	guest_test reclaim-256g-vfio-vanilla-grows vanilla fail -- sh $r vfio 256G 64
+	guest_test reclaim-256g-iommufd-vanilla-grows vanilla fail -- sh $r iommufd 256G 64
+	guest_test reclaim-256g-vfio patched pass -- sh $r vfio 256G 64
+	guest_test reclaim-256g-iommufd patched pass -- sh $r iommufd 256G 64
+	guest_test reclaim-1t-vfio patched pass -- sh $r vfio 1T 64
+	guest_test reclaim-1t-iommufd patched pass -- sh $r iommufd 1T 64
+	guest_test reclaim-noreclaim-grows patched fail --append intel_iommu=noreclaim \
+		-- sh $r vfio 64G 64
+	# Same-table churn through iommufd with the edu anchor DMA throughout.
+	guest_test churn-anchor patched pass -- sh /tests/churn.sh "${CHURN_OPS:-1000000}"
+	guest_test churn-anchor-vanilla vanilla pass -- sh /tests/churn.sh 20000
+	# 5% of the churn's page allocations fail: ENOMEM only, nothing leaks.
+	guest_test failalloc-churn patched pass -- sh /tests/failalloc.sh 5 "${FAIL_OPS:-50000}" 64
+	# Lazy mode (flush queue): the same tests on the patched kernel.
+	guest_test reclaim-256g-vfio-lazy patched pass --lazy -- sh $r vfio 256G 64
+	guest_test churn-anchor-lazy patched pass --lazy -- sh /tests/churn.sh 50000
+	# The DMA API (NVMe) in lazy mode: reclaim through the flush queue.
+	guest_test uring-lazy patched pass --lazy -- \
+		iova_stress uring --dev /dev/nvme0n1 --qd 32 --duration 5
+	guest_test uring-strict patched pass -- \
+		iova_stress uring --dev /dev/nvme0n1 --qd 32 --duration 5
+}
+
+# Everything runs from main, called on the script's last line, so that bash
+# has read the whole file before any test starts (editing the script while
+# it runs cannot change what runs).
+main() {
+	host_tests
+	series_tests
+	if [[ ${GUEST:-1} == 1 ]]; then
+		mkdir -p "$BUILD/test-runs"
+		guest_setup
+		guest_tests
+	fi
+	((failed == 0)) || echo "failed: ${failures[*]}"
+	echo "$passed passed, $failed failed"
+	((failed == 0))
+}
+
+main "$@"; exit
