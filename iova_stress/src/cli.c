@@ -18,7 +18,7 @@
 enum opt_id {
 	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_VERIFY, O_BACKEND,
 	O_DEVICE, O_MAX_ERRORS, O_SEED, O_THREADS, O_PATTERN, O_OPS,
-	O_DURATION, O_ANCHOR, O_TABLES, O_DEV, O_QD, O_BS, O_JSON, O_QUIET,
+	O_DURATION, O_ANCHOR, O_TABLES, O_MAKE_IT_FAIL, O_DEV, O_QD, O_BS, O_JSON, O_QUIET,
 	O_HELP,
 };
 
@@ -64,6 +64,8 @@ static const struct optdef optdefs[] = {
 	  "churn: keep one 4K anchor mapped in the churned tables and DMA through it with edu all along" },
 	{ O_TABLES, "tables", 0, "N", M_THREADS,
 	  "churn: number of 2M leaf tables churned, 1..512 (default 4)" },
+	{ O_MAKE_IT_FAIL, "make-it-fail", 0, NULL, M_THREADS,
+	  "set make-it-fail in the mapping threads around their map/unmap loop only (kernel fault injection with task-filter; ENOMEM is counted, not an error)" },
 	{ O_DEV, "dev", 0, "PATH", M_URING,
 	  "block device to read (default /dev/nvme0n1)" },
 	{ O_QD, "qd", 0, "N", M_URING,
@@ -250,6 +252,9 @@ static int apply(struct opts *o, const struct optdef *d, const char *v)
 		return 0;
 	case O_ANCHOR:
 		o->anchor = true;
+		return 0;
+	case O_MAKE_IT_FAIL:
+		o->make_it_fail = true;
 		return 0;
 	case O_JSON:
 		o->json = true;

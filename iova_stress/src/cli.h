@@ -37,6 +37,7 @@ struct opts {
 	double duration;	/* 0: not limited by time */
 	bool anchor;
 	uint64_t tables;	/* churn window, in 2 MiB leaf tables */
+	bool make_it_fail;	/* fault injection in the mapping threads */
 
 	/* uring */
 	char dev[256];

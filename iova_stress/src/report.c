@@ -154,8 +154,9 @@ void report_human(FILE *f, const struct run_result *r)
 			"threads:", r->threads.threads, pattern_name(r->threads.pattern),
 			r->threads.ops, r->threads.ops_per_s);
 		fprintf(f, "%-16s ENOMEM %" PRIu64 ", other errors %" PRIu64
-			", left mapped at the end %" PRIu64 " bytes\n", "failures:",
-			r->threads.enomem, r->threads.errors, r->threads.leftover_bytes);
+			", left mapped at the end %" PRIu64 " bytes%s\n", "failures:",
+			r->threads.enomem, r->threads.errors, r->threads.leftover_bytes,
+			r->threads.make_it_fail ? " (make-it-fail on)" : "");
 		if (r->threads.anchor)
 			fprintf(f, "%-16s iova 0x%" PRIx64 ": %" PRIu64 " DMAs, %" PRIu64 " failures\n",
 				"anchor:", r->threads.anchor_iova, r->threads.anchor_dmas,
@@ -313,6 +314,7 @@ void report_json(FILE *f, const struct run_result *r)
 		jw_double(&w, "ops_per_s", r->threads.ops_per_s);
 		jw_u64(&w, "enomem", r->threads.enomem);
 		jw_u64(&w, "errors", r->threads.errors);
+		jw_bool(&w, "make_it_fail", r->threads.make_it_fail);
 		jw_u64(&w, "leftover_bytes", r->threads.leftover_bytes);
 		jw_bool(&w, "anchor", r->threads.anchor);
 		jw_u64(&w, "anchor_dmas", r->threads.anchor_dmas);

@@ -58,6 +58,7 @@ struct run_result {
 		uint64_t ops;
 		double ops_per_s;
 		uint64_t enomem, errors;
+		bool make_it_fail;		/* fault injection was on */
 		bool anchor;
 		uint64_t anchor_iova;
 		uint64_t anchor_dmas, anchor_failures;

@@ -18,6 +18,7 @@
 #include "common.h"
 #include "dmabuf.h"
 #include "edu.h"
+#include "failinject.h"
 #include "rng.h"
 #include "session.h"
 
@@ -25,6 +26,7 @@
 #define CHURN_BURST	8		/* slots mapped at once by a thread */
 #define RANDOM_LIVE	64		/* live mappings per random thread */
 #define SHOW_ANCHOR_ERRORS 5
+#define PREFAULT_STACK	(64 * 1024)	/* stack touched before make-it-fail */
 
 struct run;
 
@@ -45,6 +47,7 @@ struct worker {
 struct run {
 	struct session *s;
 	const struct opts *o;
+	const char *procfs;
 	void *buf;
 	uint64_t deadline;		/* now_ns() limit, 0 = none */
 	atomic_int stop;
@@ -229,10 +232,60 @@ static void random_sparse(struct worker *w)
 		do_unmap(w, live[--nlive], SZ_4K);
 }
 
+/*
+ * Touch the stack the loop will use, so that its page faults happen before
+ * make-it-fail is on (a failed user page fault is only retried, but it
+ * would be noise in the kernel log).
+ */
+static void __attribute__((noinline)) prefault_stack(void)
+{
+	volatile char pad[PREFAULT_STACK];
+
+	for (size_t i = 0; i < sizeof(pad); i += 4096)
+		pad[i] = 0;
+}
+
+/* --make-it-fail: fault injection on for this thread; fd or -1 on error. */
+static int make_it_fail_on(struct worker *w)
+{
+	int fd = failinject_open(w->run->procfs), ret;
+
+	if (fd < 0) {
+		ret = fd;
+	} else {
+		prefault_stack();
+		ret = failinject_set(fd, true);
+		if (!ret)
+			return fd;
+		close(fd);
+	}
+	ist_warn("thread %u: cannot turn make-it-fail on: %s", w->id, strerror(-ret));
+	count_error(w, true, ret, 0);
+	atomic_store(&w->run->stop, 1);
+	return -1;
+}
+
+static void make_it_fail_off(struct worker *w, int fd)
+{
+	int ret = failinject_set(fd, false);
+
+	if (ret) {
+		ist_warn("thread %u: cannot turn make-it-fail off: %s", w->id, strerror(-ret));
+		count_error(w, false, ret, 0);
+	}
+	close(fd);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
+	int fi_fd = -1;
 
+	if (w->run->o->make_it_fail) {
+		fi_fd = make_it_fail_on(w);
+		if (fi_fd < 0)
+			return NULL;
+	}
 	switch (w->run->o->pattern) {
 	case PAT_CHURN:
 		churn(w);
@@ -243,6 +296,8 @@ static void *worker_main(void *arg)
 	default:
 		partition(w);
 	}
+	if (fi_fd >= 0)
+		make_it_fail_off(w, fi_fd);
 	return NULL;
 }
 
@@ -407,9 +462,11 @@ int mode_threads(const struct opts *o, const struct app_env *env, const struct p
 		goto out_free;
 	run->s = &s;
 	run->o = o;
+	run->procfs = env->procfs;
 	result_init(r, o);
 	session_describe(&s, r);
 	r->threads.ran = true;
+	r->threads.make_it_fail = o->make_it_fail;
 	r->threads.threads = o->threads;
 	r->threads.pattern = o->pattern;
 	if (o->pattern == PAT_CHURN) {
@@ -426,6 +483,12 @@ int mode_threads(const struct opts *o, const struct app_env *env, const struct p
 		ret = setup_churn(run);
 	else
 		ret = aperture_check_size(&s.ap, "size", o->size);
+	if (!ret && o->make_it_fail) {
+		ret = failinject_probe(env->procfs);
+		if (ret)
+			ret = ist_err(EX_FAIL, "--make-it-fail: cannot write %s/thread-self/make-it-fail: %s (a kernel without CONFIG_FAULT_INJECTION?)",
+				      env->procfs, strerror(-ret));
+	}
 	if (ret)
 		goto out_close;
 	if (o->pattern == PAT_CHURN) {

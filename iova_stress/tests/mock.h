@@ -33,6 +33,9 @@ struct mock_state {
 	uint64_t maps, unmaps, map_calls;
 	uint64_t min_iova, max_iova;
 	uint64_t live, max_live;
+	/* maps made while <procfs>/thread-self/make-it-fail read 1 */
+	bool watch_make_it_fail;
+	uint64_t maps_failing;
 };
 
 extern struct mock_state mock;

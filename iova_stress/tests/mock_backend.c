@@ -140,6 +140,22 @@ static void m_close(struct backend *b)
 	b->priv = NULL;
 }
 
+/* Does the fake /proc/thread-self/make-it-fail say 1? */
+static bool make_it_fail_is_on(void)
+{
+	char path[512], c = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/thread-self/make-it-fail", mock.procfs);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fread(&c, 1, 1, f) != 1)
+		c = 0;
+	fclose(f);
+	return c == '1';
+}
+
 static int m_map(struct backend *b, uint64_t iova, uint64_t len, void *vaddr)
 {
 	bool grew = false;
@@ -154,6 +170,8 @@ static int m_map(struct backend *b, uint64_t iova, uint64_t len, void *vaddr)
 		return -EINVAL;
 	pthread_mutex_lock(&mock.lock);
 	mock.map_calls++;
+	if (mock.watch_make_it_fail && make_it_fail_is_on())
+		mock.maps_failing++;
 	if (mock.enomem_every && mock.map_calls % mock.enomem_every == 0) {
 		ret = -ENOMEM;
 	} else if (!hset_add(&mock.mapped, iova)) {
