@@ -112,7 +112,13 @@ guest_test() {
 		# Expected to fail the job itself, never the log check or by hanging.
 		((rc != 0 && rc < 90)) && ok=1
 	fi
-	((ok)) || sed 's/^/    /' "$out.txt" | tail -n 30
+	if ((!ok)); then
+		sed 's/^/    /' "$out.txt" | tail -n 30
+		# The job's stderr goes to the guest console: show its lines
+		# (those that are not kernel messages), where errors are said.
+		grep -av -e '^\[' -e '^[[:space:]]*$' "$out/console.log" 2>/dev/null |
+			tail -n 15 | sed 's/^/    console| /' || true
+	fi
 	result "$name" "$ok" "$k, exit $rc, $((SECONDS - t0)) s, log $out"
 }
 
