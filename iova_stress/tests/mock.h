@@ -43,4 +43,8 @@ extern struct mock_state mock;
 void mock_reset(const char *procfs);
 void mock_free(void);
 
+/* The fake <procfs>/thread-self/make-it-fail, and its first byte (0: none). */
+const char *mock_make_it_fail_path(void);
+char mock_make_it_fail_value(void);
+
 #endif

@@ -140,20 +140,25 @@ static void m_close(struct backend *b)
 	b->priv = NULL;
 }
 
-/* Does the fake /proc/thread-self/make-it-fail say 1? */
-static bool make_it_fail_is_on(void)
+const char *mock_make_it_fail_path(void)
 {
-	char path[512], c = 0;
-	FILE *f;
+	static char path[512];
 
 	snprintf(path, sizeof(path), "%s/thread-self/make-it-fail", mock.procfs);
-	f = fopen(path, "r");
+	return path;
+}
+
+char mock_make_it_fail_value(void)
+{
+	char c = 0;
+	FILE *f = fopen(mock_make_it_fail_path(), "r");
+
 	if (!f)
-		return false;
+		return 0;
 	if (fread(&c, 1, 1, f) != 1)
 		c = 0;
 	fclose(f);
-	return c == '1';
+	return c;
 }
 
 static int m_map(struct backend *b, uint64_t iova, uint64_t len, void *vaddr)
@@ -170,7 +175,7 @@ static int m_map(struct backend *b, uint64_t iova, uint64_t len, void *vaddr)
 		return -EINVAL;
 	pthread_mutex_lock(&mock.lock);
 	mock.map_calls++;
-	if (mock.watch_make_it_fail && make_it_fail_is_on())
+	if (mock.watch_make_it_fail && mock_make_it_fail_value() == '1')
 		mock.maps_failing++;
 	if (mock.enomem_every && mock.map_calls % mock.enomem_every == 0) {
 		ret = -ENOMEM;

@@ -305,22 +305,11 @@ TEST(modes_threads_duration)
 	CHECK_U64(mock.mapped.used, 0);
 }
 
-/* The file the mapping threads write for --make-it-fail, and what it says. */
-static const char *make_it_fail_file(void)
-{
-	static char path[512];
-
-	snprintf(path, sizeof(path), "%s/thread-self/make-it-fail", procdir);
-	return path;
-}
-
 TEST(modes_threads_make_it_fail)
 {
 	/* one thread: the fake thread-self is one file for all threads */
 	static const char *const a[] = { "threads", "-t", "1", "-p", "churn", "--ops", "2000",
 					 "--make-it-fail", "--json", "-q", NULL };
-	char c = 0;
-	FILE *f;
 
 	setup();
 	write_file(procdir, "thread-self/make-it-fail", "0\n");
@@ -333,13 +322,7 @@ TEST(modes_threads_make_it_fail)
 	/* every map ran with injection on; it is off again at the end */
 	CHECK(mock.map_calls > 0);
 	CHECK_U64(mock.maps_failing, mock.map_calls);
-	f = fopen(make_it_fail_file(), "r");
-	CHECK(f != NULL);
-	if (f) {
-		CHECK(fread(&c, 1, 1, f) == 1);
-		fclose(f);
-	}
-	CHECK(c == '0');
+	CHECK(mock_make_it_fail_value() == '0');
 }
 
 TEST(modes_threads_make_it_fail_unavailable)
@@ -348,7 +331,7 @@ TEST(modes_threads_make_it_fail_unavailable)
 					 "--make-it-fail", "-q", NULL };
 
 	setup();
-	remove(make_it_fail_file());
+	remove(mock_make_it_fail_path());
 	CHECK_INT(run(a), EX_FAIL);
 	CHECK(strstr(err, "--make-it-fail: cannot write"));
 	CHECK(strstr(err, "CONFIG_FAULT_INJECTION"));
