@@ -143,6 +143,9 @@ guest_tests() {
 	# Same-table churn through iommufd with the edu anchor DMA throughout.
 	guest_test churn-anchor patched pass -- sh /tests/churn.sh "${CHURN_OPS:-1000000}"
 	guest_test churn-anchor-vanilla vanilla pass -- sh /tests/churn.sh 20000
+	# A SATA disk (libata maps under a lock its interrupt handler takes)
+	# read beside NVMe reads and an iommufd churn: lockdep must stay quiet.
+	guest_test sata-irq-lock patched pass --sata -- sh /tests/sata.sh 10
 	# 5% of the churn's page allocations fail: ENOMEM only, nothing leaks.
 	guest_test failalloc-churn patched pass -- sh /tests/failalloc.sh 5 "${FAIL_OPS:-50000}" 64
 	# Lazy mode (flush queue): the same tests on the patched kernel.
