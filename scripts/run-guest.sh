@@ -95,7 +95,7 @@ qemu=(qemu-system-x86_64 -machine 'q35,kernel-irqchip=split' "${accel[@]}" -smp 
 	-kernel "$image" -initrd "$initrd" -append "$cmdline")
 if ((sata)); then
 	truncate -s 256M "$sata_img"
-	qemu+=(-drive "file=$sata_img,if=none,id=sd0,format=raw" -device "ide-hd,drive=sd0,bus=ide.0")
+	qemu+=(-drive "file=$sata_img,if=none,id=satadisk,format=raw" -device "ide-hd,drive=satadisk,bus=ide.0")
 fi
 
 if ((shell)); then
