@@ -22,7 +22,8 @@
 #                    when vanilla's page tables need it (~2 GiB per TiB)
 #   MAX_GUEST_MEM    largest guest memory to give (default: MemAvailable - 3G)
 #   SWEEP_S_PER_TIB  sweep time estimate for the ETA, "vanilla patched" seconds
-#                    per TiB (default "20 12", TCG here)
+#                    per TiB (default "38 29": the 1T-2T medians of both
+#                    backends, TCG here, 2026-11-23)
 #   RESUME=1         keep raw/ of an interrupted run with the same plan and
 #                    redo only the boots that did not finish
 #   WAIT_IDLE=0      do not wait for other QEMUs/compilers on this machine
@@ -40,7 +41,7 @@ else
 	rounds=${ROUNDS:-3} sizes=${SIZES:-64G 256G 1T 2T} big=${SIZES_PATCHED:-16T}
 fi
 duration=${DURATION:-10}
-read -r sptib_v sptib_p <<<"${SWEEP_S_PER_TIB:-20 12}"
+read -r sptib_v sptib_p <<<"${SWEEP_S_PER_TIB:-38 29}"
 sptib_p=${sptib_p:-$sptib_v}
 boot_s=8
 backends=(vfio iommufd)
