@@ -30,6 +30,12 @@
 #   CONTENDED_RETRIES  times a boot that saw another QEMU/compiler running is
 #                    redone (default 2; the last attempt is kept and flagged)
 #   ACCEL=tcg|kvm    as for lab.sh (default: probed once)
+#   BENCH=uring      only the io_uring runs (every boot 4G or MEM, no sweeps or
+#                    churn): the DMA-API figures with more ROUNDS or a longer
+#                    DURATION than a full compare affords
+#   OUT=DIR          write the report there instead of results/<version>/ (which
+#                    is then left alone, and so are results/latest/ and the
+#                    README); e.g. OUT=results/<version>/dma-api
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,6 +47,8 @@ else
 	rounds=${ROUNDS:-3} sizes=${SIZES:-64G 256G 1T 2T} big=${SIZES_PATCHED:-16T}
 fi
 duration=${DURATION:-10}
+bench=${BENCH:-all}
+case $bench in all | uring) ;; *) die "unknown BENCH '$bench' (all|uring)" ;; esac
 read -r sptib_v sptib_p <<<"${SWEEP_S_PER_TIB:-38 29}"
 sptib_p=${sptib_p:-$sptib_v}
 boot_s=8
@@ -114,6 +122,11 @@ hms() {
 
 ver=$(debver)
 res=$REPO/results/$ver
+if [[ -n ${OUT:-} ]]; then
+	mkdir -p "$(dirname "$OUT")"
+	res=$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")
+	[[ $res != "$REPO/results/$ver" ]] || unset OUT
+fi
 raw=$res/raw
 logs=$BUILD/compare-logs/$ver
 
@@ -122,6 +135,9 @@ declare -A ksizes
 ksizes[patched]="$sizes $big"
 ksizes[vanilla]=$sizes
 ((QUICK)) || ksizes[vanilla]+=" $big"
+if [[ $bench == uring ]]; then
+	ksizes[patched]='' ksizes[vanilla]=''
+fi
 sweep_mib=$base_mib
 notrun=()
 for k in vanilla patched; do
@@ -176,7 +192,7 @@ add_boot() { # KERNEL ROUND MODE
 			"\"benchmark\":\"uring\",\"backend\":\"dma-api\",\"mode\":\"$mode\",\"qd\":$qd" \
 			"iova_stress uring --dev /dev/nvme0n1 --qd $qd --duration $duration --json -q"
 	done
-	if [[ $mode == strict ]]; then
+	if [[ $mode == strict && $bench == all ]]; then
 		mem=$sweep_mem
 		add_run $((duration + 2)) "r$r $k churn iommufd (2 threads)" \
 			"\"benchmark\":\"churn\",\"backend\":\"iommufd\",\"mode\":\"$mode\"" \
@@ -281,6 +297,7 @@ if [[ ! -f $raw/setup.txt ]]; then
 		echo "sizes=$sizes"
 		echo "sizes_patched=$big"
 		echo "duration=$duration"
+		echo "bench=$bench"
 		echo "max_guest_mem=$((budget_mib / 1024)) GiB"
 		echo "plan=$plan_hash"
 		echo "contended_retries=${CONTENDED_RETRIES:-2}"
@@ -401,9 +418,14 @@ echo "wall=$(hms $((SECONDS - t_start)))$resumed" >>"$raw/setup.txt"
 # ---- report ----------------------------------------------------------------------
 
 rc=0
-python3 "$REPO/scripts/report.py" "$res" --fail-on-errors || rc=$?
-log "compare: $(hms $((SECONDS - t_start))); report: ${res#"$REPO"/}/report.md," \
-	"summary: results/latest/summary.json"
+if [[ -n ${OUT:-} ]]; then
+	python3 "$REPO/scripts/report.py" "$res" --no-readme --no-latest --fail-on-errors || rc=$?
+	log "compare: $(hms $((SECONDS - t_start))); report: ${res#"$REPO"/}/report.md"
+else
+	python3 "$REPO/scripts/report.py" "$res" --fail-on-errors || rc=$?
+	log "compare: $(hms $((SECONDS - t_start))); report: ${res#"$REPO"/}/report.md," \
+		"summary: results/latest/summary.json"
+fi
 if ((rc != 0 || failed_boots != 0)); then
 	log "compare: some runs failed (see 'Runs not counted' in the report)"
 	exit 1
