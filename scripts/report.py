@@ -31,6 +31,7 @@ import io
 import json
 import math
 import os
+import random
 import re
 import shutil
 import statistics
@@ -321,6 +322,31 @@ def stat(runs, fig, kernel, **kw):
     return Stat([r.fig(fig) for r in select(runs, kernel, **kw)])
 
 
+def ratio_interval(v, p, level=0.95, n=2000):
+    """Bootstrap interval of the ratio of medians p/v: each kernel's runs are
+    resampled with replacement, n times.  The seed is fixed, so the report
+    is the same every time it is generated from the same raw data.  None
+    with fewer than 3 runs of a kernel."""
+    if v.n < 3 or p.n < 3:
+        return None
+    rng = random.Random(0)
+    rs = []
+    for _ in range(n):
+        mv = statistics.median(rng.choices(v.vals, k=v.n))
+        mp = statistics.median(rng.choices(p.vals, k=p.n))
+        if mv:
+            rs.append(mp / mv)
+    if not rs:
+        return None
+    rs.sort()
+    a = (1 - level) / 2
+    return rs[int(a * (len(rs) - 1))], rs[int((1 - a) * (len(rs) - 1))]
+
+
+def fmt_interval(iv):
+    return f"{fmt_ratio(iv[0])} – {fmt_ratio(iv[1])}" if iv else "–"
+
+
 def overlap(a, b):
     if a.n < 2 or b.n < 2:
         return None
@@ -563,7 +589,7 @@ def reading(setup, runs, summ):
                   f"{len(rs)} run{'s' if len(rs) != 1 else ''}.")
         out.append(s)
     # uring
-    parts, overl, judged = [], 0, 0
+    parts, overl, judged, ivs = [], 0, 0, []
     for mode in ("strict", "lazy"):
         for qd in (1, 32):
             v = stat(runs, "iops", "vanilla", benchmark="uring", qd=qd, mode=mode)
@@ -572,6 +598,9 @@ def reading(setup, runs, summ):
             if r is None:
                 continue
             parts.append(f"QD{qd} {mode} {fmt_ratio(r)}")
+            iv = ratio_interval(v, p)
+            if iv:
+                ivs.append((f"QD{qd} {mode}", iv))
             o = overlap(v, p)
             if o is not None:
                 judged += 1
@@ -585,6 +614,16 @@ def reading(setup, runs, summ):
                                "; see the table for the others."))
         else:
             s += " A single run per kernel: no spread to judge these against."
+        if ivs:
+            below = [n for n, iv in ivs if iv[1] < 1]
+            above = [n for n, iv in ivs if iv[0] > 1]
+            half = max((iv[1] - iv[0]) / 2 for _, iv in ivs)
+            s += (" 95% bootstrap intervals of the ratios (runs resampled, ratio of medians): "
+                  + ", ".join(f"{n} {fmt_interval(iv)}" for n, iv in ivs) + ". "
+                  + (f"Patched is measurably slower in {', '.join(below)}. " if below else "")
+                  + (f"Patched is measurably faster in {', '.join(above)}. " if above else "")
+                  + f"The widest interval spans ±{half * 100:.0f}%: a smaller difference "
+                  f"cannot be told from this lab's run-to-run noise.")
         lz = []
         for k in KERNELS:
             for qd in (1, 32):
@@ -794,15 +833,18 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
     L.append("## io_uring 4 KiB random reads on the guest NVMe (DMA API)")
     L.append("")
     head = ["iommu mode", "QD", "figure", "vanilla (median)", "vanilla range",
-            "patched (median)", "patched range", "patched/vanilla"]
+            "patched (median)", "patched range", "patched/vanilla", "95% interval"]
     rows = []
     for fig, name, fmt in (("iops", "IOPS", fmt_rate), ("p99_us", "p99 latency", fmt_us)):
         for mode in ("strict", "lazy"):
             qds = sorted({r.qd for r in runs if r.benchmark == "uring" and r.mode == mode})
             for qd in qds:
-                row, _, _ = kv_rows(runs, fig, fmt, benchmark="uring", qd=qd, mode=mode)
-                rows.append([mode, qd, name] + row)
+                row, vs, ps = kv_rows(runs, fig, fmt, benchmark="uring", qd=qd, mode=mode)
+                rows.append([mode, qd, name] + row + [fmt_interval(ratio_interval(vs, ps))])
     L.append(table(head, rows))
+    L.append("")
+    L.append("*95% interval*: bootstrap interval of the ratio of medians (each kernel's runs "
+             "resampled with replacement 2,000 times, fixed seed); \"–\" with fewer than 3 runs.")
     L.append("")
     L.append("## Runs not counted")
     L.append("")
@@ -867,7 +909,8 @@ def headline(resdir, readme, setup, runs, summ):
     when = datetime.datetime.fromtimestamp(summ["generated_at"], datetime.timezone.utc)
     text = (f"Latest `make compare{' QUICK=1' if setup.get('quick') == '1' else ''}`: "
             f"linux-source-6.12 {summ['kernel_version']}, {summ['accel']}, "
-            f"{summ['rounds']} round(s), medians, generated {when:%Y-%m-%d} — "
+            f"{summ['rounds']} round(s), medians, measured {setup.get('started', '?')[:10]}, "
+            f"generated {when:%Y-%m-%d} — "
             f"[full report]({rel}).\n\n"
             + table(["figure", "vanilla", "patched", "patched/vanilla"], rows))
     return text
