@@ -143,6 +143,9 @@ guest_tests() {
 	# Same-table churn through iommufd with the edu anchor DMA throughout.
 	guest_test churn-anchor patched pass -- sh /tests/churn.sh "${CHURN_OPS:-1000000}"
 	guest_test churn-anchor-vanilla vanilla pass -- sh /tests/churn.sh 20000
+	# The debugfs counters (patch 5) while a churn empties and refills tables.
+	guest_test debugfs-stats patched pass -- sh /tests/stats.sh 6
+	guest_test debugfs-stats-vanilla vanilla fail -- sh /tests/stats.sh 2
 	# A SATA disk (libata maps under a lock its interrupt handler takes)
 	# read beside NVMe reads and an iommufd churn: lockdep must stay quiet.
 	guest_test sata-irq-lock patched pass --sata -- sh /tests/sata.sh 10
