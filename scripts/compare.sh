@@ -33,6 +33,10 @@
 #   BENCH=uring      only the io_uring runs (every boot 4G or MEM, no sweeps or
 #                    churn): the DMA-API figures with more ROUNDS or a longer
 #                    DURATION than a full compare affords
+#   ICOUNT=1         TCG with -icount shift=0: the guest's clock counts its
+#                    own instructions while it runs (host time only while it
+#                    idles), so the figures are guest CPU cost without most
+#                    of the host's noise (not cache or lock-line effects)
 #   OUT=DIR          write the report there instead of results/<version>/ (which
 #                    is then left alone, and so are results/latest/ and the
 #                    README); e.g. OUT=results/<version>/dma-api
@@ -49,6 +53,7 @@ fi
 duration=${DURATION:-10}
 bench=${BENCH:-all}
 case $bench in all | uring) ;; *) die "unknown BENCH '$bench' (all|uring)" ;; esac
+case ${ICOUNT:-0} in 0 | 1) ;; *) die "unknown ICOUNT '$ICOUNT' (0|1)" ;; esac
 read -r sptib_v sptib_p <<<"${SWEEP_S_PER_TIB:-38 29}"
 sptib_p=${sptib_p:-$sptib_v}
 boot_s=8
@@ -298,6 +303,7 @@ if [[ ! -f $raw/setup.txt ]]; then
 		echo "sizes_patched=$big"
 		echo "duration=$duration"
 		echo "bench=$bench"
+		echo "icount=${ICOUNT:-0}"
 		echo "max_guest_mem=$((budget_mib / 1024)) GiB"
 		echo "plan=$plan_hash"
 		echo "contended_retries=${CONTENDED_RETRIES:-2}"

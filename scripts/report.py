@@ -775,7 +775,10 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
         ["host", f"{setup.get('host_nproc', '?')} CPUs ({setup.get('host_cpu', '?')}), "
                  f"{setup.get('host_mem', '?')} memory, Linux {setup.get('host_kernel', '?')}"],
         ["QEMU", setup.get("qemu", "?")],
-        ["accelerator", setup.get("accel", "?")],
+        ["accelerator", setup.get("accel", "?")
+         + (" with `-icount shift=0,sleep=on`, one TCG thread: guest time is guest "
+            "instructions (1 ns each) while a vCPU runs, host time while all idle"
+            if setup.get("icount") == "1" else "")],
         ["kernel package", f"linux-source-6.12 {ver}"],
         ["series", f"repo commit `{setup.get('series_commit', '?')}`, series hash "
                    f"`{setup.get('series_hash', '?')}`"],

@@ -18,6 +18,9 @@
 #   --shell           interactive console instead of a job
 #   --quiet           do not echo the guest's console live
 #
+# Environment: ACCEL=tcg|kvm, ICOUNT=1 (TCG with -icount: guest time is
+# guest instructions; see below).
+#
 # Exit: the job's exit code; 90 when the kernel log shows a report (BUG,
 # WARNING, KASAN, lockdep, ...) or an unexpected DMAR fault; 91 when the
 # guest hung and was killed; 92 when it died without finishing the job.
@@ -59,8 +62,15 @@ mkdir -p "$out"
 : >"$out/console.log"
 
 if [[ ${ACCEL:-} == kvm ]]; then
+	[[ ${ICOUNT:-0} == 0 ]] || die "ICOUNT needs TCG (ACCEL=tcg)"
 	accel=(-accel kvm -cpu host)
+elif [[ ${ICOUNT:-0} == 1 ]]; then
+	# The guest's clock counts its own instructions (1 ns each) while a
+	# vCPU runs, and host time only while all are idle: what a run costs
+	# the guest CPU, without the host's noise.  One TCG thread.
+	accel=(-accel 'tcg,thread=single' -icount 'shift=0,sleep=on' -cpu max)
 else
+	[[ ${ICOUNT:-0} == 0 ]] || die "unknown ICOUNT '${ICOUNT}' (0|1)"
 	accel=(-accel 'tcg,thread=multi' -cpu max)
 fi
 iommu=intel-iommu,intremap=on,aw-bits=48
