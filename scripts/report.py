@@ -617,13 +617,13 @@ def reading(setup, runs, summ):
         if ivs:
             below = [n for n, iv in ivs if iv[1] < 1]
             above = [n for n, iv in ivs if iv[0] > 1]
-            half = max((iv[1] - iv[0]) / 2 for _, iv in ivs)
+            half = min((iv[1] - iv[0]) / 2 for _, iv in ivs)
             s += (" 95% bootstrap intervals of the ratios (runs resampled, ratio of medians): "
                   + ", ".join(f"{n} {fmt_interval(iv)}" for n, iv in ivs) + ". "
                   + (f"Patched is measurably slower in {', '.join(below)}. " if below else "")
                   + (f"Patched is measurably faster in {', '.join(above)}. " if above else "")
-                  + f"The widest interval spans ±{half * 100:.0f}%: a smaller difference "
-                  f"cannot be told from this lab's run-to-run noise.")
+                  + f"Even the narrowest interval spans ±{half * 100:.0f}%: no smaller "
+                  f"difference can be told from this lab's run-to-run noise.")
         lz = []
         for k in KERNELS:
             for qd in (1, 32):
