@@ -423,15 +423,10 @@ echo "wall=$(hms $((SECONDS - t_start)))$resumed" >>"$raw/setup.txt"
 
 # ---- report ----------------------------------------------------------------------
 
-rc=0
-if [[ -n ${OUT:-} ]]; then
-	python3 "$REPO/scripts/report.py" "$res" --no-readme --no-latest --fail-on-errors || rc=$?
-	log "compare: $(hms $((SECONDS - t_start))); report: ${res#"$REPO"/}/report.md"
-else
-	python3 "$REPO/scripts/report.py" "$res" --fail-on-errors || rc=$?
-	log "compare: $(hms $((SECONDS - t_start))); report: ${res#"$REPO"/}/report.md," \
-		"summary: results/latest/summary.json"
-fi
+rc=0 flags=(--fail-on-errors) also=', summary: results/latest/summary.json'
+[[ -z ${OUT:-} ]] || flags+=(--no-readme --no-latest) also=''
+python3 "$REPO/scripts/report.py" "$res" "${flags[@]}" || rc=$?
+log "compare: $(hms $((SECONDS - t_start))); report: ${res#"$REPO"/}/report.md$also"
 if ((rc != 0 || failed_boots != 0)); then
 	log "compare: some runs failed (see 'Runs not counted' in the report)"
 	exit 1

@@ -730,14 +730,17 @@ def plot(resdir, runs, gp):
     return None
 
 
-def regen_path(resdir, nested):
-    """RESULTS_DIR as the report's regeneration command names it: relative to
-    the repository for a directory nested in results/<version>/ (OUT=...),
-    else results/<version>."""
-    if nested:
-        repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        return os.path.relpath(os.path.abspath(resdir), repo)
-    return os.path.relpath(resdir, os.path.dirname(os.path.dirname(resdir)))
+def regen_command(resdir, ver):
+    """The command that regenerates RESULTS_DIR's report.  A directory that
+    compare.sh's OUT= put elsewhere in the repository than results/<version>
+    is named from the repository, with the flags that leave
+    results/latest/ and the README alone."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.abspath(resdir)
+    if (path.startswith(os.path.join(repo, "results") + os.sep)
+            and path != os.path.join(repo, "results", ver)):
+        return f"scripts/report.py {os.path.relpath(path, repo)} --no-readme --no-latest"
+    return f"scripts/report.py {os.path.relpath(resdir, os.path.dirname(os.path.dirname(resdir)))}"
 
 
 def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
@@ -753,8 +756,7 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
              f"measured by `make compare{' QUICK=1' if quick else ''}"
              f"{' BENCH=uring' if uring_only else ''}` starting "
              f"{setup.get('started', '?')}. Every number below comes from the raw JSON lines "
-             f"of iova_stress in `raw/`; `scripts/report.py {regen_path(resdir, uring_only)}"
-             f"{' --no-readme --no-latest' if uring_only else ''}` "
+             f"of iova_stress in `raw/`; `{regen_command(resdir, ver)}` "
              + ("regenerates this page and `data.csv`." if uring_only else
                 "regenerates this page, `data.csv`, the plots and `results/latest/summary.json`."))
     L.append("")

@@ -61,16 +61,18 @@ mkdir -p "$out"
 : >"$out/result.txt"
 : >"$out/console.log"
 
+icount=${ICOUNT:-0}
+case $icount in 0 | 1) ;; *) die "unknown ICOUNT '$icount' (0|1)" ;; esac
 if [[ ${ACCEL:-} == kvm ]]; then
-	[[ ${ICOUNT:-0} == 0 ]] || die "ICOUNT needs TCG (ACCEL=tcg)"
+	((icount == 0)) || die "ICOUNT needs TCG (ACCEL=tcg)"
 	accel=(-accel kvm -cpu host)
-elif [[ ${ICOUNT:-0} == 1 ]]; then
+elif ((icount)); then
 	# The guest's clock counts its own instructions (1 ns each) while a
-	# vCPU runs, and host time only while all are idle: what a run costs
-	# the guest CPU, without the host's noise.  One TCG thread.
+	# vCPU runs, and host time only while all are idle: guest CPU cost
+	# with less of the host's noise (idle periods still carry it).  One
+	# TCG thread.
 	accel=(-accel 'tcg,thread=single' -icount 'shift=0,sleep=on' -cpu max)
 else
-	[[ ${ICOUNT:-0} == 0 ]] || die "unknown ICOUNT '${ICOUNT}' (0|1)"
 	accel=(-accel 'tcg,thread=multi' -cpu max)
 fi
 iommu=intel-iommu,intremap=on,aw-bits=48
