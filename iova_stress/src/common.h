@@ -41,6 +41,12 @@ void ist_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Copy src into dst of size len, always terminated; -1 if truncated. */
 int str_copy(char *dst, const char *src, size_t len);
 
+/*
+ * A whole small file (procfs, sysfs) into buf, NUL-terminated and cut at
+ * len - 1 bytes; -1 if it cannot be opened.
+ */
+int read_small_file(const char *path, char *buf, size_t len);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
 

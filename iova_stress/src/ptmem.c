@@ -9,6 +9,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "ptmem.h"
 
 static int find_value(const char *text, const char *key, char sep, uint64_t *out)
@@ -50,22 +51,6 @@ int ptmem_parse_meminfo(const char *text, const char *key, uint64_t *out)
 	return find_value(text, key, ':', out);
 }
 
-/* Whole small procfs file into buf (NUL-terminated); -1 on error. */
-static int slurp(const char *path, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while (n < len - 1 && (r = read(fd, buf + n, len - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	buf[n] = 0;
-	return 0;
-}
-
 void ptmem_read(const char *procfs, struct ptmem *m)
 {
 	char path[PATH_MAX];
@@ -84,10 +69,10 @@ void ptmem_read(const char *procfs, struct ptmem *m)
 	}
 
 	snprintf(path, sizeof(path), "%s/vmstat", procfs);
-	if (!slurp(path, buf, sizeof(buf)))
+	if (!read_small_file(path, buf, sizeof(buf)))
 		m->have_pages = !ptmem_parse_vmstat(buf, "nr_iommu_pages", &m->pages);
 	snprintf(path, sizeof(path), "%s/meminfo", procfs);
-	if (!slurp(path, buf, sizeof(buf)))
+	if (!read_small_file(path, buf, sizeof(buf)))
 		m->have_secpt = !ptmem_parse_meminfo(buf, "SecPageTables", &m->secpt_kib);
 	if (!sysinfo(&si)) {
 		m->have_free = true;

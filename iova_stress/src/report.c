@@ -126,6 +126,9 @@ void report_human(FILE *f, const struct run_result *r)
 			"reads:", r->uring.ios, r->uring.duration_s, r->uring.iops,
 			r->uring.errors);
 		human_lat(f, "latency:", &r->uring.lat_ns);
+		if (r->uring.have_cpu)
+			fprintf(f, "%-16s %.2f s busy (all CPUs): %.2f us per read\n", "cpu:",
+				r->uring.cpu_busy_s, r->uring.busy_us_per_io);
 		human_pt(f, r);
 		return;
 	}
@@ -333,6 +336,13 @@ void report_json(FILE *f, const struct run_result *r)
 		jw_u64(&w, "errors", r->uring.errors);
 		jw_double(&w, "iops", r->uring.iops);
 		json_lat(&w, "lat_us", &r->uring.lat_ns, true);
+		if (r->uring.have_cpu) {
+			jw_double(&w, "cpu_busy_s", r->uring.cpu_busy_s);
+			jw_double(&w, "busy_us_per_io", r->uring.busy_us_per_io);
+		} else {
+			jw_null(&w, "cpu_busy_s");
+			jw_null(&w, "busy_us_per_io");
+		}
 		jw_obj_end(&w);
 	} else {
 		jw_null(&w, "uring");

@@ -75,6 +75,9 @@ struct run_result {
 		uint64_t ios, errors;
 		double iops;
 		struct lat_summary lat_ns;
+		bool have_cpu;		/* /proc/stat could be read */
+		double cpu_busy_s;	/* busy CPU time, all CPUs */
+		double busy_us_per_io;	/* cpu_busy_s per completed read */
 	} uring;
 };
 

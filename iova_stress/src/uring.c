@@ -18,6 +18,7 @@
 
 #include "app.h"
 #include "common.h"
+#include "cpustat.h"
 #include "result.h"
 #include "rng.h"
 
@@ -78,6 +79,7 @@ int mode_uring(const struct opts *o, const struct app_env *env)
 	struct slot *sl = calloc(o->qd, sizeof(*sl));
 	uint64_t size = 0, nblocks, rng = o->seed, t0, deadline, inflight = 0;
 	struct io_uring ring;
+	struct cpustat cpu0, cpu1;
 	bool ring_ok = false;
 	int fd = -1, ret;
 
@@ -116,6 +118,7 @@ int mode_uring(const struct opts *o, const struct app_env *env)
 	r->uring.qd = o->qd;
 	r->uring.bs = o->bs;
 	ptmem_read(env->procfs, &r->before);
+	cpustat_read(env->procfs, &cpu0);
 
 	t0 = now_ns();
 	deadline = t0 + (uint64_t)(o->duration * 1e9);
@@ -154,10 +157,15 @@ int mode_uring(const struct opts *o, const struct app_env *env)
 		}
 	}
 	r->wall_s = (double)(now_ns() - t0) / 1e9;
+	cpustat_read(env->procfs, &cpu1);
 	ptmem_read(env->procfs, &r->after);
 	r->have_pt = true;
 	r->uring.duration_s = r->wall_s;
 	r->uring.iops = r->wall_s > 0 ? (double)r->uring.ios / r->wall_s : 0;
+	r->uring.have_cpu = r->uring.ios &&
+		cpustat_busy_s(&cpu0, &cpu1, sysconf(_SC_CLK_TCK), &r->uring.cpu_busy_s);
+	if (r->uring.have_cpu)
+		r->uring.busy_us_per_io = r->uring.cpu_busy_s * 1e6 / (double)r->uring.ios;
 	r->interrupted = ist_stop;
 	lat_summarize(h, &r->uring.lat_ns);
 	report_print(stdout, r, o->json);

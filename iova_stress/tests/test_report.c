@@ -156,9 +156,21 @@ TEST(report_json_threads_uring)
 	CHECK(strstr(s, "\"mode\":\"uring\",\"backend\":null"));
 	CHECK(strstr(s, "\"uring\":{\"qd\":32,"));
 	CHECK(strstr(s, "\"lat_us\":{\"p50\":1500,\"p99\":3000,\"p999\":4500,\"max\":9000,"));
+	CHECK(strstr(s, "\"cpu_busy_s\":null,\"busy_us_per_io\":null}"));
 	free(s);
 	s = render(&r, 1);
 	CHECK(strstr(s, "IOPS"));
+	CHECK(!strstr(s, "cpu:"));
+	free(s);
+	r.uring.have_cpu = true;
+	r.uring.cpu_busy_s = 1.86;
+	r.uring.busy_us_per_io = 9.3;
+	s = render(&r, 2);
+	CHECK_INT(json_validate(s), 0);
+	CHECK(strstr(s, "\"cpu_busy_s\":1.86,\"busy_us_per_io\":9.3}"));
+	free(s);
+	s = render(&r, 1);
+	CHECK(strstr(s, "1.86 s busy (all CPUs): 9.30 us per read"));
 	free(s);
 }
 
