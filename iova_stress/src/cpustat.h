@@ -10,8 +10,8 @@
  * /proc/stat, in USER_HZ ticks.  Busy is everything but idle and iowait.
  * With a tickless-idle kernel (NO_HZ_IDLE) idle and iowait are measured
  * around every idle period, interrupts taken while idle count as busy, and
- * so busy time per I/O is the CPU cost of an I/O; under QEMU -icount that
- * cost counts guest instructions, free of the host's noise.
+ * so busy time per I/O is the CPU cost of an I/O; under QEMU -icount it
+ * counts guest instructions.
  */
 struct cpustat {
 	bool ok;
