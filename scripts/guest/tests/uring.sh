@@ -1,0 +1,23 @@
+#!/bin/sh
+# io_uring 4 KiB random reads on the NVMe, which maps and unmaps every read
+# through the DMA API: no I/O error, and the run reports the guest's busy
+# CPU time per read (/proc/stat on a tickless-idle kernel), the figure
+# `make compare` compares.
+# Usage: uring.sh QD SECONDS
+# shellcheck shell=dash
+# shellcheck disable=SC1091
+. /tests/lib.sh
+
+qd=$1
+secs=$2
+out=$(iova_stress uring --dev /dev/nvme0n1 --qd "$qd" --duration "$secs" --json -q)
+rc=$?
+echo "$out"
+check "iova_stress uring exited 0 (no read errors)" test "$rc" -eq 0
+ios=$(json_num "$out" ios)
+busy=$(json_num "$out" busy_us_per_io)
+echo "reads: ${ios:-none}, busy CPU per read: ${busy:-none} us"
+check "reads completed" test "${ios:-0}" -gt 0
+check "busy CPU time per read is reported and positive" \
+	awk -v b="${busy:-0}" 'BEGIN { exit !(b > 0) }'
+finish
