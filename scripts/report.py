@@ -605,21 +605,14 @@ def reading(setup, runs, summ):
         out.append(s)
     # uring
     parts, overl, judged, ivs = [], 0, 0, []
-    for mode in ("strict", "lazy"):
-        for qd in (1, 32):
-            v = stat(runs, "iops", "vanilla", benchmark="uring", qd=qd, mode=mode)
-            p = stat(runs, "iops", "patched", benchmark="uring", qd=qd, mode=mode)
-            r = ratio(p.med, v.med)
-            if r is None:
-                continue
-            parts.append(f"QD{qd} {mode} {fmt_ratio(r)}")
-            iv = ratio_interval(v, p)
-            if iv:
-                ivs.append((f"QD{qd} {mode}", iv))
-            o = overlap(v, p)
-            if o is not None:
-                judged += 1
-                overl += 1 if o else 0
+    for qd, mode, v, p, r, iv in uring_cases(runs, "iops"):
+        parts.append(f"QD{qd} {mode} {fmt_ratio(r)}")
+        if iv:
+            ivs.append((f"QD{qd} {mode}", iv))
+        o = overlap(v, p)
+        if o is not None:
+            judged += 1
+            overl += 1 if o else 0
     if parts:
         s = (f"**NVMe through the DMA API** (io_uring 4 KiB random reads): patched/vanilla "
              f"IOPS {', '.join(parts)}.")
@@ -666,20 +659,25 @@ def reading(setup, runs, summ):
     return out
 
 
+def uring_cases(runs, fig):
+    """(qd, mode, vanilla Stat, patched Stat, ratio, 95% interval) of every
+    io_uring case that has FIG for both kernels."""
+    for mode in ("strict", "lazy"):
+        for qd in (1, 32):
+            v = stat(runs, fig, "vanilla", benchmark="uring", qd=qd, mode=mode)
+            p = stat(runs, fig, "patched", benchmark="uring", qd=qd, mode=mode)
+            r = ratio(p.med, v.med)
+            if r is not None:
+                yield qd, mode, v, p, r, ratio_interval(v, p)
+
+
 def cpu_cost_reading(setup, runs):
     """The sentence on the guest's busy CPU time per read, or None."""
     parts, ivs = [], []
-    for mode in ("strict", "lazy"):
-        for qd in (1, 32):
-            v = stat(runs, "busy_us", "vanilla", benchmark="uring", qd=qd, mode=mode)
-            p = stat(runs, "busy_us", "patched", benchmark="uring", qd=qd, mode=mode)
-            r = ratio(p.med, v.med)
-            if r is None:
-                continue
-            parts.append(f"QD{qd} {mode} {fmt_ratio(r)} ({fmt_us2(v.med)} → {fmt_us2(p.med)})")
-            iv = ratio_interval(v, p)
-            if iv:
-                ivs.append((f"QD{qd} {mode}", iv))
+    for qd, mode, v, p, r, iv in uring_cases(runs, "busy_us"):
+        parts.append(f"QD{qd} {mode} {fmt_ratio(r)} ({fmt_us2(v.med)} → {fmt_us2(p.med)})")
+        if iv:
+            ivs.append((f"QD{qd} {mode}", iv))
     if not parts:
         return None
     how = ("in guest instructions, as `ICOUNT=1` runs count them" if setup.get("icount") == "1"
