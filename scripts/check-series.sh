@@ -7,6 +7,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# It takes no arguments; anything given (even --help) is refused before the
+# check tree, which a running `make test` may be using, is removed.
+(($# == 0)) || die "usage: check-series.sh (no arguments; see the comment at its top)"
+
 ver=$(debver)
 van=$("$REPO/scripts/kernel-src.sh" vanilla)
 mapfile -t patches < <(grep -v -e '^#' -e '^$' "$REPO/kernel/series")
