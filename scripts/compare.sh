@@ -294,6 +294,12 @@ if [[ ! -f $raw/setup.txt ]]; then
 		echo "kernel_version=$ver"
 		echo "series_commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$dirty"
 		echo "series_hash=$(series_hash)"
+		echo "lab_config=$(sha256sum "$REPO/kernel/lab.config" | cut -c1-12)"
+		if grep -qx 'CONFIG_NO_HZ_IDLE=y' "$REPO/kernel/lab.config"; then
+			echo "lab_tick=tickless idle"
+		else
+			echo "lab_tick=periodic"
+		fi
 		echo "host_nproc=$(nproc)"
 		echo "host_cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 		echo "host_mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"

@@ -796,6 +796,15 @@ def regen_command(resdir, ver):
     return f"scripts/report.py {os.path.relpath(resdir, os.path.dirname(os.path.dirname(resdir)))}"
 
 
+def lab_config(setup):
+    """'lab config' with the hash and tick mode of kernel/lab.config when the
+    run recorded them (runs before 2026-11-30 did not)."""
+    if not setup.get("lab_config"):
+        return "lab config"
+    tick = f", {setup['lab_tick']}" if setup.get("lab_tick") else ""
+    return f"lab config `{setup['lab_config']}`{tick}"
+
+
 def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
     ver = setup.get("kernel_version", "?")
     L = []
@@ -838,7 +847,7 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
         ["series", f"repo commit `{setup.get('series_commit', '?')}`, series hash "
                    f"`{setup.get('series_hash', '?')}`"],
         ["guest", f"q35 + intel-iommu (aw-bits 48), {', '.join(vc) or '?'} vCPUs, "
-                  f"kernel {', '.join(rel) or '?'}, lab config; memory per boot: "
+                  f"kernel {', '.join(rel) or '?'}, {lab_config(setup)}; memory per boot: "
                   + "; ".join(f"{m}: {', '.join(sorted(x))}" for m, x in sorted(mems.items()))
                   + (f" (guest MemTotal: " + ", ".join(f"{a} → {b} MiB" for a, b in gmem) + ")"
                      if gmem else "")],
@@ -1114,6 +1123,8 @@ def selftest():
                   "## Multi-threaded churn", "## io_uring", "## Runs not counted"):
             check(f"report.md has '{h}'", h in md)
         check("report.md names the not-run vanilla 16T", "not run: needs" in md)
+        check("report.md names the lab config and its tick mode",
+              "lab config `0123456789ab`, tickless idle" in md)
         check("report.md: a CPU busy per read row and its interval",
               "| strict | 1 | CPU busy per read | 10.00 µs |" in md)
         check("report.md: the Reading states the CPU cost ratio and its bound",
