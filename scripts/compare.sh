@@ -35,8 +35,8 @@
 #                    DURATION than a full compare affords
 #   ICOUNT=1         TCG with -icount shift=0: the guest's clock counts its
 #                    own instructions while it runs (host time only while it
-#                    idles), so the figures are guest CPU cost without most
-#                    of the host's noise (not cache or lock-line effects)
+#                    idles); idle periods still carry the host's noise, and
+#                    cache or lock-line effects are not modelled
 #   OUT=DIR          write the report there instead of results/<version>/ (which
 #                    is then left alone, and so are results/latest/ and the
 #                    README); e.g. OUT=results/<version>/dma-api

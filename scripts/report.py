@@ -465,14 +465,9 @@ def summary(setup, runs, generated_at):
         "pt_kib_per_tib_vanilla": rounded(per_tib(runs, "vanilla", common).med, 1),
         "pt_kib_per_tib_patched": rounded(per_tib(runs, "patched", common).med, 1),
         "churn_ops_ratio": rounded(ratio(cp.med, cv.med)),
-        "uring_iops_ratio_qd1_strict": rounded(uring_ratio(runs, 1, "strict")),
-        "uring_iops_ratio_qd32_strict": rounded(uring_ratio(runs, 32, "strict")),
-        "uring_iops_ratio_qd1_lazy": rounded(uring_ratio(runs, 1, "lazy")),
-        "uring_iops_ratio_qd32_lazy": rounded(uring_ratio(runs, 32, "lazy")),
-        "uring_busy_ratio_qd1_strict": rounded(uring_ratio(runs, 1, "strict", "busy_us")),
-        "uring_busy_ratio_qd32_strict": rounded(uring_ratio(runs, 32, "strict", "busy_us")),
-        "uring_busy_ratio_qd1_lazy": rounded(uring_ratio(runs, 1, "lazy", "busy_us")),
-        "uring_busy_ratio_qd32_lazy": rounded(uring_ratio(runs, 32, "lazy", "busy_us")),
+        **{f"uring_{name}_ratio_qd{qd}_{mode}": rounded(uring_ratio(runs, qd, mode, fig))
+           for name, fig in (("iops", "iops"), ("busy", "busy_us"))
+           for mode in ("strict", "lazy") for qd in (1, 32)},
         "rounds": rounds,
         "generated_at": generated_at,
     }

@@ -23,6 +23,17 @@ check() {
 	if "$@" >/dev/null 2>&1; then ok "$what"; else not_ok "$what"; fi
 }
 
+# run_check WHAT CMD...: run CMD, print its output and keep it in $out; ok if
+# it exits 0.
+run_check() {
+	what=$1
+	shift
+	out=$("$@")
+	rc=$?
+	echo "$out"
+	check "$what exits 0 (got $rc)" test "$rc" -eq 0
+}
+
 finish() {
 	echo "guest: $PASSES ok, $FAILS not ok"
 	[ "$FAILS" -eq 0 ]

@@ -6,13 +6,13 @@
 # vanilla before-picture).  Usage: reclaim.sh vfio|iommufd SIZE MAXKIB [MINKIB]
 # shellcheck shell=dash
 # shellcheck disable=SC1091
+# $out is set by run_check (lib.sh).
+# shellcheck disable=SC2154
 . /tests/lib.sh
 
 backend=$1 size=$2 max=$3 min=${4:-}
-out=$(iova_stress sweep --backend "$backend" --size "$size" --json -q)
-rc=$?
-echo "$out"
-check "iova_stress sweep $backend $size exits 0 (got $rc)" test "$rc" -eq 0
+run_check "iova_stress sweep $backend $size" iova_stress sweep --backend "$backend" --size "$size" \
+	--json -q
 kib=$(json_num "$out" pt_kib_delta)
 pairs=$(json_num "$out" pairs)
 echo "page tables left while open: ${kib:-?} KiB after ${pairs:-?} pairs ($backend, $size)"

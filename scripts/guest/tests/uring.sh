@@ -6,14 +6,14 @@
 # Usage: uring.sh QD SECONDS
 # shellcheck shell=dash
 # shellcheck disable=SC1091
+# $out is set by run_check (lib.sh).
+# shellcheck disable=SC2154
 . /tests/lib.sh
 
 qd=$1
 secs=$2
-out=$(iova_stress uring --dev /dev/nvme0n1 --qd "$qd" --duration "$secs" --json -q)
-rc=$?
-echo "$out"
-check "iova_stress uring exited 0 (no read errors)" test "$rc" -eq 0
+run_check "iova_stress uring (no read errors)" iova_stress uring --dev /dev/nvme0n1 --qd "$qd" \
+	--duration "$secs" --json -q
 ios=$(json_num "$out" ios)
 busy=$(json_num "$out" busy_us_per_io)
 echo "reads: ${ios:-none}, busy CPU per read: ${busy:-none} us"
