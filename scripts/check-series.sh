@@ -12,7 +12,7 @@ set -euo pipefail
 (($# == 0)) || die "usage: check-series.sh (no arguments; see the comment at its top)"
 
 ver=$(debver)
-van=$("$REPO/scripts/kernel-src.sh" vanilla)
+van=$("$REPO/scripts/kernel-src.sh" base)
 mapfile -t patches < <(grep -v -e '^#' -e '^$' "$REPO/kernel/series")
 tree=$BUILD/$ver/series-check
 obj=$tree/obj

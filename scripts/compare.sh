@@ -33,6 +33,12 @@
 #   BENCH=uring      only the io_uring runs (every boot 4G or MEM, no sweeps or
 #                    churn): the DMA-API figures with more ROUNDS or a longer
 #                    DURATION than a full compare affords
+#   BENCH=dmamap     the io_uring runs plus `iova_stress dmamap` on the NVMe
+#                    (ITERS map+unmap pairs of one 4 KiB page through the lab's
+#                    dma_map_bench hook, kernel/lab/): the DMA-API cost per
+#                    map+unmap, to run with ICOUNT=1, where that loop's time
+#                    is its instruction count
+#   ITERS            pairs per dmamap run (default 200000)
 #   ICOUNT=1         TCG with -icount shift=0: the guest's clock counts its
 #                    own instructions while it runs (host time only while it
 #                    idles); idle periods still carry the host's noise, and
@@ -52,7 +58,9 @@ else
 fi
 duration=${DURATION:-10}
 bench=${BENCH:-all}
-case $bench in all | uring) ;; *) die "unknown BENCH '$bench' (all|uring)" ;; esac
+case $bench in all | uring | dmamap) ;; *) die "unknown BENCH '$bench' (all|uring|dmamap)" ;; esac
+iters=${ITERS:-200000}
+[[ $iters =~ ^[1-9][0-9]*$ ]] || die "bad ITERS '$iters'"
 case ${ICOUNT:-0} in 0 | 1) ;; *) die "unknown ICOUNT '$ICOUNT' (0|1)" ;; esac
 read -r sptib_v sptib_p <<<"${SWEEP_S_PER_TIB:-38 29}"
 sptib_p=${sptib_p:-$sptib_v}
@@ -60,6 +68,8 @@ boot_s=8
 # A boot with one TCG thread under -icount: measured 35m46s for 20 boots of
 # two 10 s io_uring runs each on 2026-11-30, about 85 s per boot beyond them.
 ((${ICOUNT:-0})) && boot_s=85
+# Host time per dmamap pair (µs), for the ETA: PROBE.
+dmamap_us=20
 backends=(vfio iommufd)
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "bad ROUNDS '$rounds'"
 [[ $duration =~ ^[1-9][0-9]*$ ]] || die "bad DURATION '$duration'"
@@ -143,7 +153,7 @@ declare -A ksizes
 ksizes[patched]="$sizes $big"
 ksizes[vanilla]=$sizes
 ((QUICK)) || ksizes[vanilla]+=" $big"
-if [[ $bench == uring ]]; then
+if [[ $bench != all ]]; then
 	ksizes[patched]='' ksizes[vanilla]=''
 fi
 sweep_mib=$base_mib
@@ -200,6 +210,11 @@ add_boot() { # KERNEL ROUND MODE
 			"\"benchmark\":\"uring\",\"backend\":\"dma-api\",\"mode\":\"$mode\",\"qd\":$qd" \
 			"iova_stress uring --dev /dev/nvme0n1 --qd $qd --duration $duration --json -q"
 	done
+	if [[ $bench == dmamap ]]; then
+		add_run $((iters * dmamap_us / 1000000 + 2)) "r$r $k dmamap $mode" \
+			"\"benchmark\":\"dmamap\",\"backend\":\"dma-api\",\"mode\":\"$mode\"" \
+			"iova_stress dmamap --dev /dev/nvme0n1 --iters $iters --json -q"
+	fi
 	if [[ $mode == strict && $bench == all ]]; then
 		mem=$sweep_mem
 		add_run $((duration + 2)) "r$r $k churn iommufd (2 threads)" \
@@ -294,6 +309,7 @@ if [[ ! -f $raw/setup.txt ]]; then
 		echo "kernel_version=$ver"
 		echo "series_commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$dirty"
 		echo "series_hash=$(series_hash)"
+		echo "lab_patches=$(lab_hash)"
 		echo "lab_config=$(sha256sum "$REPO/kernel/lab.config" | cut -c1-12)"
 		if grep -qx 'CONFIG_NO_HZ_IDLE=y' "$REPO/kernel/lab.config"; then
 			echo "lab_tick=tickless idle"
@@ -312,6 +328,7 @@ if [[ ! -f $raw/setup.txt ]]; then
 		echo "sizes_patched=$big"
 		echo "duration=$duration"
 		echo "bench=$bench"
+		[[ $bench != dmamap ]] || echo "iters=$iters"
 		echo "icount=${ICOUNT:-0}"
 		echo "max_guest_mem=$((budget_mib / 1024)) GiB"
 		echo "plan=$plan_hash"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# kernel-src.sh vanilla|patched|headers: make sure a source tree exists and
-# print its path.
-#   vanilla  a hard-linked copy, under build/<version>/vanilla, of Debian's
+# kernel-src.sh base|vanilla|patched|headers: make sure a source tree exists
+# and print its path.
+#   base     a hard-linked copy, under build/<version>/base, of Debian's
 #            linux-source-6.12 unpacked once per package version into
-#            $VTD_CACHE (the cached tree is never written to).
-#   patched  the same with kernel/series applied in order, under
-#            build/<version>/patched-<series hash>.
+#            $VTD_CACHE (the cached tree is never written to): what the
+#            series applies to (scripts/series.sh, check-series.sh)
+#   vanilla  the tree the vanilla guest kernels are built from: the same with
+#            the lab-only patches of kernel/lab/series (measurement hooks,
+#            not part of the series), build/<version>/vanilla-lab<lab hash>
+#   patched  the same with kernel/series and then kernel/lab/series applied,
+#            build/<version>/patched-<series hash>-lab<lab hash>
 # Kernels are built in obj-* folders right inside these trees: kbuild then
 # uses relative paths, so the two trees share ccache entries for every file
 # the series does not touch.
@@ -36,45 +40,48 @@ cached() {
 	echo "$dst"
 }
 
-vanilla() {
-	local van dst=$BUILD/$ver/vanilla
+# apply_list DIR LISTFILE: apply the patches LISTFILE names (one per line,
+# relative to its folder; # comments) to the tree DIR; prints how many.
+apply_list() {
+	local dir=$1 list=$2 pdir p n=0
+	pdir=$(dirname "$list")
+	while read -r p; do
+		[[ -z "$p" || "$p" == \#* ]] && continue
+		[[ -f $pdir/$p ]] || die "$list names $p, which does not exist"
+		# patch(1) writes a new file and renames it over the old one, so
+		# the hard links to the cached vanilla tree are never written to.
+		if ! patch -d "$dir" -p1 -s -N -F0 --no-backup-if-mismatch \
+			-i "$pdir/$p" >"$dir/.patch.log" 2>&1; then
+			cat "$dir/.patch.log" >&2
+			die "patch ${list#"$REPO"/}: $p does not apply on linux-source $ver"
+		fi
+		n=$((n + 1))
+	done <"$list"
+	echo "$n"
+}
+
+# tree NAME STALE-GLOB LIST...: build/<version>/NAME, a hard-linked copy of
+# the cached vanilla tree with the patches of every LIST applied.  Trees
+# matching STALE-GLOB (older series or lab patches) are useless: dropped.
+tree() {
+	local name=$1 stale=$2 van dst tmp l n msg=''
+	shift 2
+	dst=$BUILD/$ver/$name
 	if [[ ! -f $dst/.complete ]]; then
 		van=$(cached)
 		mkdir -p "$BUILD/$ver"
-		rm -rf "$dst.tmp"
-		cp -al "$van" "$dst.tmp"
-		mv "$dst.tmp" "$dst"
-	fi
-	echo "$dst"
-}
-
-patched() {
-	local van hash dst tmp p n=0
-	van=$(cached)
-	hash=$(series_hash)
-	dst=$BUILD/$ver/patched-$hash
-	if [[ ! -f $dst/.complete ]]; then
-		mkdir -p "$BUILD/$ver"
-		# Trees (and builds) of older series are useless: drop them.
-		find "$BUILD/$ver" -maxdepth 1 -name 'patched-*' ! -name "patched-$hash" \
-			-exec rm -rf {} +
-		tmp=$BUILD/$ver/.patched.tmp
+		if [[ -n $stale ]]; then
+			find "$BUILD/$ver" -maxdepth 1 -name "$stale" ! -name "$name" -exec rm -rf {} +
+		fi
+		tmp=$BUILD/$ver/.$name.tmp
 		rm -rf "$tmp"
-		# patch(1) writes a new file and renames it over the old one, so
-		# the hard links to the cached vanilla tree are never written to.
 		cp -al "$van" "$tmp"
 		rm -f "$tmp/.complete"
-		while read -r p; do
-			[[ -z "$p" || "$p" == \#* ]] && continue
-			[[ -f $REPO/kernel/$p ]] || die "kernel/series names $p, which does not exist"
-			if ! patch -d "$tmp" -p1 -s -N -F0 --no-backup-if-mismatch \
-				-i "$REPO/kernel/$p" >"$tmp/.patch.log" 2>&1; then
-				cat "$tmp/.patch.log" >&2
-				die "patch kernel/$p does not apply on linux-source $ver"
-			fi
-			n=$((n + 1))
-		done <"$REPO/kernel/series"
-		log "patched tree: $n patch(es) applied on $ver ($hash)"
+		for l in "$@"; do
+			n=$(apply_list "$tmp" "$l")
+			msg+=" $n from ${l#"$REPO"/}"
+		done
+		[[ -z $msg ]] || log "tree $name: patches applied on $ver:$msg"
 		touch "$tmp/.complete"
 		mv "$tmp" "$dst"
 	fi
@@ -95,7 +102,11 @@ headers() {
 	echo "$dst/include"
 }
 
+lab=$REPO/kernel/lab/series
 case "$what" in
-vanilla | patched | headers) "$what" ;;
-*) die "usage: $0 vanilla|patched|headers" ;;
+base) tree base '' ;;
+vanilla) tree "vanilla-lab$(lab_hash)" 'vanilla*' "$lab" ;;
+patched) tree "patched-$(series_hash)-lab$(lab_hash)" 'patched-*' "$REPO/kernel/series" "$lab" ;;
+headers) headers ;;
+*) die "usage: $0 base|vanilla|patched|headers" ;;
 esac

@@ -28,17 +28,27 @@ debver() {
 	echo "$v"
 }
 
-# series_hash: a short hash of the kernel series (the list and every patch),
-# which names the patched tree and its build directories.
-series_hash() {
-	local f
+# list_hash LIST: a short hash of a patch list file and every patch it names.
+list_hash() {
+	local f dir
+	dir=$(dirname "$1")
 	{
-		cat "$REPO/kernel/series"
+		cat "$1"
 		while read -r f; do
 			[[ -z "$f" || "$f" == \#* ]] && continue
-			cat "$REPO/kernel/$f" 2>/dev/null || echo "missing $f"
-		done <"$REPO/kernel/series"
+			cat "$dir/$f" 2>/dev/null || echo "missing $f"
+		done <"$1"
 	} | sha256sum | cut -c1-12
+}
+
+# series_hash: the kernel series' hash, which names the patched tree and its
+# build directories.  lab_hash: the same for the lab-only patches (both trees).
+series_hash() {
+	list_hash "$REPO/kernel/series"
+}
+
+lab_hash() {
+	list_hash "$REPO/kernel/lab/series"
 }
 
 # timed NAME CMD...: run CMD, then print how long phase NAME took.

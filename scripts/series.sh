@@ -15,7 +15,7 @@ base_tag=vanilla
 case "${1:-}" in
 work)
 	[[ ! -e $work ]] || die "$work exists; remove it first"
-	van=$("$REPO/scripts/kernel-src.sh" vanilla)
+	van=$("$REPO/scripts/kernel-src.sh" base)
 	mkdir -p "$work"
 	files=$(cat "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch | grep -E '^\+\+\+ b/' | cut -c7- | sort -u)
 	for f in $files; do
@@ -52,7 +52,7 @@ PY
 		(cd "$REPO/kernel" && ls 0[0-9][0-9][1-9]-*.patch)
 	} >"$REPO/kernel/series.tmp"
 	mv "$REPO/kernel/series.tmp" "$REPO/kernel/series"
-	van=$("$REPO/scripts/kernel-src.sh" vanilla)
+	van=$("$REPO/scripts/kernel-src.sh" base)
 	for p in "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch; do
 		(cd "$van" && perl scripts/checkpatch.pl --strict --no-tree -q "$p") ||
 			die "checkpatch: $(basename "$p")"
