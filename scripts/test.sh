@@ -158,6 +158,11 @@ guest_tests() {
 	# strict: no read error, and a busy CPU time per read.
 	guest_test uring-lazy patched pass --lazy -- sh /tests/uring.sh 32 5
 	guest_test uring-strict patched pass -- sh /tests/uring.sh 32 5
+	# The lab's DMA-API timing hook (kernel/lab/, both kernels): the loop
+	# runs clean under KASAN and lockdep and names the domain type.
+	guest_test dmamap-vanilla vanilla pass -- sh /tests/dmamap.sh 20000 dma
+	guest_test dmamap-strict patched pass -- sh /tests/dmamap.sh 20000 dma
+	guest_test dmamap-lazy patched pass --lazy -- sh /tests/dmamap.sh 20000 dma-fq
 }
 
 # Everything runs from main, called on the script's last line, so that bash

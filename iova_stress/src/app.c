@@ -32,6 +32,9 @@ int app_run(int argc, char **argv, const struct app_env *env)
 	}
 	if (o.mode == MODE_URING)
 		return mode_uring(&o, env);
+	/* needs no VFIO, only debugfs: the mode says so if it cannot open it */
+	if (o.mode == MODE_DMAMAP)
+		return mode_dmamap(&o, env);
 
 	if (env->euid != 0)
 		return ist_err(EX_NOTROOT, "mode %s needs root (VFIO/iommufd and vm.stat_refresh)",

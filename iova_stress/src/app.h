@@ -18,9 +18,10 @@ struct app_env {
 /* Parse, check the environment, run the mode; returns the exit code. */
 int app_run(int argc, char **argv, const struct app_env *env);
 
-/* The modes (sweep.c, threads.c, uring.c); each returns an exit code. */
+/* The modes (sweep.c, threads.c, uring.c, dmamap.c); each returns an exit code. */
 int mode_sweep(const struct opts *o, const struct app_env *env, const struct pci_dev *dev);
 int mode_threads(const struct opts *o, const struct app_env *env, const struct pci_dev *dev);
 int mode_uring(const struct opts *o, const struct app_env *env);
+int mode_dmamap(const struct opts *o, const struct app_env *env);
 
 #endif

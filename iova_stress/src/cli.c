@@ -12,16 +12,21 @@
 #define M_VERIFY	(1u << MODE_VERIFY)
 #define M_THREADS	(1u << MODE_THREADS)
 #define M_URING		(1u << MODE_URING)
+#define M_DMAMAP	(1u << MODE_DMAMAP)
 #define M_IOMMU		(M_SWEEP | M_VERIFY | M_THREADS)
-#define M_ALL		(M_IOMMU | M_URING)
+#define M_ALL		(M_IOMMU | M_URING | M_DMAMAP)
 
 enum opt_id {
 	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_VERIFY, O_BACKEND,
 	O_DEVICE, O_MAX_ERRORS, O_SEED, O_THREADS, O_PATTERN, O_OPS,
-	O_DURATION, O_ANCHOR, O_TABLES, O_MAKE_IT_FAIL, O_DEV, O_QD, O_BS, O_JSON, O_QUIET,
-	O_HELP,
+	O_DURATION, O_ANCHOR, O_TABLES, O_MAKE_IT_FAIL, O_DEV, O_QD, O_BS, O_ITERS,
+	O_WARMUP, O_JSON, O_QUIET, O_HELP,
 };
 
+/*
+ * An option name may have several entries with disjoint mode masks when
+ * its help differs per mode (--dev); find_long() picks the mode's own.
+ */
 struct optdef {
 	enum opt_id id;
 	const char *name;
@@ -68,10 +73,16 @@ static const struct optdef optdefs[] = {
 	  "set make-it-fail in the mapping threads around their map/unmap loop only (kernel fault injection with task-filter; ENOMEM is counted, not an error)" },
 	{ O_DEV, "dev", 0, "PATH", M_URING,
 	  "block device to read (default /dev/nvme0n1)" },
+	{ O_DEV, "dev", 0, "PATH|BDF", M_DMAMAP,
+	  "the PCI device whose DMA domain is timed: its address, or a block device on it (default /dev/nvme0n1)" },
 	{ O_QD, "qd", 0, "N", M_URING,
 	  "queue depth, 1..4096 (default 32)" },
 	{ O_BS, "bs", 0, "SIZE", M_URING,
 	  "read size, multiple of 512 up to 1M (default 4K)" },
+	{ O_ITERS, "iters", 0, "N", M_DMAMAP,
+	  "timed map+unmap pairs, 1..100000000 (default 100000)" },
+	{ O_WARMUP, "warmup", 0, "N", M_DMAMAP,
+	  "untimed pairs run first, as a separate run, 0..100000000 (default 1000)" },
 	{ O_JSON, "json", 'j', NULL, M_ALL,
 	  "print one JSON object per run on stdout instead of the report" },
 	{ O_QUIET, "quiet", 'q', NULL, M_ALL,
@@ -84,6 +95,7 @@ static const char *const mode_names[MODE_NR] = {
 	[MODE_VERIFY] = "verify",
 	[MODE_THREADS] = "threads",
 	[MODE_URING] = "uring",
+	[MODE_DMAMAP] = "dmamap",
 };
 
 const char *mode_name(enum mode m)
@@ -155,6 +167,8 @@ static void set_defaults(struct opts *o, enum mode m)
 	str_copy(o->dev, "/dev/nvme0n1", sizeof(o->dev));
 	o->qd = 32;
 	o->bs = SZ_4K;
+	o->iters = 100000;
+	o->warmup = 1000;
 }
 
 static int bad_value(const struct optdef *d, const char *v, const char *expect)
@@ -215,6 +229,14 @@ static int apply(struct opts *o, const struct optdef *d, const char *v)
 	case O_QD:
 		if (parse_uint(v, 1, 4096, &o->qd))
 			return bad_value(d, v, "a queue depth 1..4096");
+		return 0;
+	case O_ITERS:
+		if (parse_uint(v, 1, DMAMAP_MAX_ITERS, &o->iters))
+			return bad_value(d, v, "a count 1..100000000");
+		return 0;
+	case O_WARMUP:
+		if (parse_uint(v, 0, DMAMAP_MAX_ITERS, &o->warmup))
+			return bad_value(d, v, "a count 0..100000000");
 		return 0;
 	case O_DURATION:
 		if (parse_seconds(v, &o->duration))
@@ -294,6 +316,15 @@ static int validate(struct opts *o)
 	char a[32], b[32];
 	int ret;
 
+	if (o->mode == MODE_DMAMAP) {
+		char bdf[16];
+
+		/* which of the two it is, is decided again when it is resolved */
+		if (o->dev[0] != '/' && normalize_bdf(o->dev, bdf, sizeof(bdf)))
+			return ist_err(EX_USAGE, "--dev '%s' is neither a PCI address like 0000:00:04.0 nor a path like /dev/nvme0n1",
+				       o->dev);
+		return 0;
+	}
 	if (o->mode == MODE_URING) {
 		if (o->bs % 512 || o->bs > (1u << 20))
 			return ist_err(EX_USAGE, "--bs must be a multiple of 512 up to 1M");
@@ -335,12 +366,20 @@ static int validate(struct opts *o)
 	return 0;
 }
 
-static const struct optdef *find_long(const char *name, size_t len)
+/* The entry of that name for mode m, else any (cli_parse() rejects it). */
+static const struct optdef *find_long(const char *name, size_t len, enum mode m)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(optdefs); i++)
-		if (strlen(optdefs[i].name) == len && !strncmp(optdefs[i].name, name, len))
+	const struct optdef *any = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(optdefs); i++) {
+		if (strlen(optdefs[i].name) != len || strncmp(optdefs[i].name, name, len))
+			continue;
+		if (optdefs[i].modes & (1u << m))
 			return &optdefs[i];
-	return NULL;
+		if (!any)
+			any = &optdefs[i];
+	}
+	return any;
 }
 
 static const struct optdef *find_short(char c)
@@ -383,7 +422,7 @@ int cli_parse(int argc, char **argv, struct opts *o)
 			}
 		if (!given) {
 			set_defaults(o, MODE_SWEEP);
-			return ist_err(EX_USAGE, "unknown mode '%s' (modes: sweep, verify, threads, uring; see --help)",
+			return ist_err(EX_USAGE, "unknown mode '%s' (modes: sweep, verify, threads, uring, dmamap; see --help)",
 				       argv[1]);
 		}
 		i = 2;
@@ -408,7 +447,7 @@ int cli_parse(int argc, char **argv, struct opts *o)
 			const char *eq = strchr(a + 2, '=');
 			size_t len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
 
-			d = find_long(a + 2, len);
+			d = find_long(a + 2, len, m);
 			if (!d)
 				return ist_err(EX_USAGE, "unknown option '%.*s' (see iova_stress %s --help)",
 					       (int)(len + 2), a, mode_name(m));
@@ -474,6 +513,11 @@ static const char *const mode_text[MODE_NR] = {
 	[MODE_URING] =
 	"Random O_DIRECT reads with io_uring on a block device (NVMe behind the IOMMU,\n"
 	"through the DMA API): IOPS and latency p50/p99/p99.9/max in microseconds.\n",
+	[MODE_DMAMAP] =
+	"Time dma_map_page()+dma_unmap_page() of one 4K page in a loop in the kernel,\n"
+	"on the DMA domain (dma or dma-fq) of an idle PCI device, through the lab-only\n"
+	"debugfs hook <debugfs>/iommu/dma_map_bench (lab kernels, kernel/lab/): ns per\n"
+	"map, per unmap and per pair.  Needs root and debugfs mounted.\n",
 };
 
 static void print_exit_codes(FILE *f)
@@ -483,7 +527,8 @@ static void print_exit_codes(FILE *f)
 	      "  1  other runtime failure (map errors beyond --max-errors, I/O error...)\n"
 	      "  2  usage: unknown mode or option, bad unit or number\n"
 	      "  3  --size beyond the IOMMU aperture (the message gives the maximum)\n"
-	      "  4  no device bound to vfio-pci, no such device, or not an edu device\n"
+	      "  4  no device bound to vfio-pci, no such device, not an edu device, or\n"
+	      "     no dmamap debugfs hook\n"
 	      "  5  not root\n"
 	      "  6  device busy (EBUSY on open or bind)\n"
 	      "  7  iommufd missing (/dev/iommu absent)\n"
@@ -549,6 +594,7 @@ void cli_help(FILE *f, const struct opts *o)
 		      "  verify   sweep, then DMA-verify sample IOVAs with the edu device\n"
 		      "  threads  concurrent map/unmap: partition, churn or random\n"
 		      "  uring    io_uring random reads on an NVMe device: IOPS and latency\n"
+		      "  dmamap   in-kernel dma_map_page+dma_unmap_page cost (lab debugfs hook)\n"
 		      "\"iova_stress MODE --help\" shows the options of MODE.\n"
 		      "sweep, verify and threads need root; the device must be bound to vfio-pci.\n\n",
 		      f);
@@ -557,7 +603,7 @@ void cli_help(FILE *f, const struct opts *o)
 	}
 	fputs(mode_text[o->mode], f);
 	print_options(f, o->mode);
-	if (o->mode != MODE_URING)
+	if (mode_uses_backend(o->mode))
 		fputs("\nSIZE takes binary units K, M, G, T, P (64G, 16T); --json prints one object\n"
 		      "per run (JSON Lines with --size2).\n", f);
 	print_exit_codes(f);

@@ -7,8 +7,9 @@
 #include <stdio.h>
 
 #define KEEP_MAX_MAPPINGS (1u << 20)
+#define DMAMAP_MAX_ITERS 100000000u	/* dmamap --iters and --warmup */
 
-enum mode { MODE_SWEEP, MODE_VERIFY, MODE_THREADS, MODE_URING, MODE_NR };
+enum mode { MODE_SWEEP, MODE_VERIFY, MODE_THREADS, MODE_URING, MODE_DMAMAP, MODE_NR };
 enum backend_kind { BACKEND_VFIO, BACKEND_IOMMUFD };
 enum pattern { PAT_PARTITION, PAT_CHURN, PAT_RANDOM };
 
@@ -39,10 +40,14 @@ struct opts {
 	uint64_t tables;	/* churn window, in 2 MiB leaf tables */
 	bool make_it_fail;	/* fault injection in the mapping threads */
 
-	/* uring */
+	/* uring; dmamap (a block device or a PCI address) */
 	char dev[256];
 	uint64_t qd;
 	uint64_t bs;
+
+	/* dmamap */
+	uint64_t iters;		/* timed map+unmap pairs */
+	uint64_t warmup;	/* untimed pairs run first, 0 = none */
 
 	bool json;
 	bool quiet;

@@ -49,6 +49,14 @@ void report_summary_line(FILE *f, const struct run_result *r)
 	bool ok = iommu_delta_kib(r, &kib);
 
 	switch (r->mode) {
+	case MODE_DMAMAP:
+		/* ns with a decimal: a pair is a few hundred to a few thousand */
+		fprintf(f, "dmamap: device %s domain %s pairs %" PRIu64
+			" map: %.1fns unmap: %.1fns pair: %.1fns\n",
+			r->dmamap.device[0] ? r->dmamap.device : "-",
+			r->dmamap.domain[0] ? r->dmamap.domain : "-", r->dmamap.iterations,
+			r->dmamap.map_ns_per_op, r->dmamap.unmap_ns_per_op, r->dmamap.pair_ns);
+		break;
 	case MODE_URING:
 		fprintf(f, "uring: qd %" PRIu64 " iops: %.0f p50: %s p99: %s time: %.3fs\n",
 			r->uring.qd, r->uring.iops,
@@ -113,11 +121,43 @@ static void human_pt(FILE *f, const struct run_result *r)
 			"warning:");
 }
 
+static const char *domain_text(const char *domain)
+{
+	if (!strcmp(domain, "dma"))
+		return " (strict invalidation)";
+	if (!strcmp(domain, "dma-fq"))
+		return " (lazy invalidation, flush queue)";
+	return "";
+}
+
+static void human_dmamap(FILE *f, const struct run_result *r)
+{
+	fprintf(f, "%-16s %s", "device:", r->dmamap.device);
+	if (strcmp(r->dmamap.dev, r->dmamap.device))
+		fprintf(f, " (%s)", r->dmamap.dev);
+	fprintf(f, ", domain %s%s\n", r->dmamap.domain, domain_text(r->dmamap.domain));
+	fprintf(f, "%-16s %" PRIu64 " dma_map_page+dma_unmap_page of 4K, after %" PRIu64
+		" untimed\n", "pairs:", r->dmamap.iterations, r->dmamap.warmup);
+	fprintf(f, "%-16s %10.1f ns per call (%" PRIu64 " ns in all)\n", "map:",
+		r->dmamap.map_ns_per_op, r->dmamap.map_ns);
+	fprintf(f, "%-16s %10.1f ns per call (%" PRIu64 " ns in all)\n", "unmap:",
+		r->dmamap.unmap_ns_per_op, r->dmamap.unmap_ns);
+	fprintf(f, "%-16s %10.1f ns map+unmap\n", "pair:", r->dmamap.pair_ns);
+	fprintf(f, "%-16s %10.1f ns per pair, whole loop (%" PRIu64 " ns)\n", "loop:",
+		r->dmamap.loop_ns_per_pair, r->dmamap.total_ns);
+	fprintf(f, "%-16s %.3f s (the timed write)\n", "wall time:", r->wall_s);
+}
+
 void report_human(FILE *f, const struct run_result *r)
 {
 	char a[32], b[32], c[32];
 
 	report_summary_line(f, r);
+	if (r->mode == MODE_DMAMAP) {
+		human_dmamap(f, r);
+		human_pt(f, r);
+		return;
+	}
 	if (r->mode == MODE_URING) {
 		fprintf(f, "%-16s %s (%s), qd %" PRIu64 ", bs %s, random O_DIRECT reads\n",
 			"device:", r->uring.dev, fmt_size(a, sizeof(a), r->uring.dev_size),
@@ -232,7 +272,7 @@ static void json_i64_or_null(struct jw *w, const char *key, bool ok, int64_t v)
 
 void report_json(FILE *f, const struct run_result *r)
 {
-	bool iommu = r->mode != MODE_URING;
+	bool iommu = mode_uses_backend(r->mode);
 	struct jw w;
 	int64_t kib = 0;
 	bool ok;
@@ -251,6 +291,17 @@ void report_json(FILE *f, const struct run_result *r)
 		jw_u64(&w, "skipped", r->skipped);
 		jw_u64(&w, "map_errors", r->map_errors);
 		jw_u64(&w, "unmap_errors", r->unmap_errors);
+	} else if (r->mode == MODE_DMAMAP) {
+		/* one 4K page mapped and unmapped iterations times */
+		jw_str(&w, "device", r->dmamap.device);
+		jw_null(&w, "size_bytes");
+		jw_u64(&w, "dma_size_bytes", SZ_4K);
+		jw_null(&w, "stride_bytes");
+		jw_bool(&w, "keep", false);
+		jw_u64(&w, "pairs", r->dmamap.iterations);
+		jw_null(&w, "skipped");
+		jw_null(&w, "map_errors");
+		jw_null(&w, "unmap_errors");
 	} else {
 		jw_str(&w, "device", r->uring.dev);
 		jw_u64(&w, "size_bytes", r->uring.dev_size);
@@ -346,6 +397,24 @@ void report_json(FILE *f, const struct run_result *r)
 		jw_obj_end(&w);
 	} else {
 		jw_null(&w, "uring");
+	}
+
+	if (r->dmamap.ran) {
+		jw_obj_begin(&w, "dmamap");
+		jw_str(&w, "device", r->dmamap.device);
+		jw_str(&w, "domain", r->dmamap.domain);
+		jw_u64(&w, "iterations", r->dmamap.iterations);
+		jw_u64(&w, "warmup", r->dmamap.warmup);
+		jw_u64(&w, "map_ns", r->dmamap.map_ns);
+		jw_u64(&w, "unmap_ns", r->dmamap.unmap_ns);
+		jw_u64(&w, "total_ns", r->dmamap.total_ns);
+		jw_double(&w, "map_ns_per_op", r->dmamap.map_ns_per_op);
+		jw_double(&w, "unmap_ns_per_op", r->dmamap.unmap_ns_per_op);
+		jw_double(&w, "pair_ns", r->dmamap.pair_ns);
+		jw_double(&w, "loop_ns_per_pair", r->dmamap.loop_ns_per_pair);
+		jw_obj_end(&w);
+	} else {
+		jw_null(&w, "dmamap");
 	}
 	jw_obj_end(&w);
 	fflush(f);

@@ -18,7 +18,7 @@
  */
 struct run_result {
 	enum mode mode;
-	const char *backend;		/* NULL for uring */
+	const char *backend;		/* NULL for uring and dmamap */
 	char device[16];
 	int group;
 
@@ -79,6 +79,19 @@ struct run_result {
 		double cpu_busy_s;	/* busy CPU time, all CPUs */
 		double busy_us_per_io;	/* cpu_busy_s per completed read */
 	} uring;
+
+	struct {
+		bool ran;
+		char dev[256];		/* --dev as given */
+		char device[16];	/* the PCI device it resolved to */
+		char domain[16];	/* "dma" (strict) or "dma-fq" (lazy) */
+		uint64_t iterations, warmup;
+		/* sums over the iterations, from the kernel's clock */
+		uint64_t map_ns, unmap_ns, total_ns;
+		double map_ns_per_op, unmap_ns_per_op;
+		double pair_ns;			/* (map_ns + unmap_ns) / iterations */
+		double loop_ns_per_pair;	/* total_ns / iterations */
+	} dmamap;
 };
 
 void result_init(struct run_result *r, const struct opts *o);

@@ -35,3 +35,9 @@ int mode_uring(const struct opts *o, const struct app_env *env)
 	(void)env;
 	return record("uring", o, NULL);
 }
+
+int mode_dmamap(const struct opts *o, const struct app_env *env)
+{
+	(void)env;
+	return record("dmamap", o, NULL);
+}

@@ -115,6 +115,47 @@ TEST(app_exit_codes)
 	tmpdir_remove(t.root);
 }
 
+TEST(app_dmamap_dispatch)
+{
+	struct env_tree t;
+
+	/* no vfio-pci device, no iommufd: dmamap needs neither */
+	tree_make(&t, false, false);
+	run(&t, EX_OK, "dmamap", "dmamap", NULL);
+	CHECK_INT(stub_last.o.mode, MODE_DMAMAP);
+	CHECK_STR(stub_last.o.dev, "/dev/nvme0n1");
+	CHECK_U64(stub_last.o.iters, 100000);
+	CHECK_U64(stub_last.o.warmup, 1000);
+	run(&t, EX_OK, "dmamap", "dmamap", "--dev", "00:04.0", "--iters", "5", "--warmup", "0",
+	    "--json", NULL);
+	CHECK_STR(stub_last.o.dev, "00:04.0");
+	CHECK_U64(stub_last.o.iters, 5);
+	CHECK_U64(stub_last.o.warmup, 0);
+	CHECK(stub_last.o.json);
+	run(&t, EX_USAGE, NULL, "dmamap", "--qd", "4", NULL);
+	run(&t, EX_USAGE, NULL, "dmamap", "--iters", "0", NULL);
+	run(&t, EX_USAGE, NULL, "sweep", "--iters", "5", NULL);
+	run(&t, EX_OK, NULL, "dmamap", "--help", NULL);
+
+	/* the mode's own code goes through unchanged */
+	stub_last.ret = EX_NODEV;
+	{
+		char *argv[] = { "iova_stress", "dmamap", NULL };
+
+		capture_begin(2);
+		stub_last.what = NULL;
+		CHECK_INT(app_run(2, argv, &t.env), EX_NODEV);
+		CHECK_STR(stub_last.what, "dmamap");
+		capture_end();
+		stub_last.ret = 0;
+	}
+
+	/* not root: no check of its own, the mode finds out opening debugfs */
+	t.env.euid = 1000;
+	run(&t, EX_OK, "dmamap", "dmamap", NULL);
+	tmpdir_remove(t.root);
+}
+
 TEST(app_environment_codes)
 {
 	struct env_tree t;

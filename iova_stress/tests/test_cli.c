@@ -165,6 +165,28 @@ TEST(cli_usage_errors)
 		{ "uring", "--dev", "" },
 		{ "uring", "--size", "1G" },
 		{ "uring", "--duration" },
+		{ "uring", "--iters", "10" },		/* dmamap's options */
+		{ "uring", "--warmup", "10" },
+		{ "sweep", "--iters", "10" },
+		{ "threads", "--warmup", "0" },
+		{ "dmamap", "--iters", "0" },
+		{ "dmamap", "--iters", "100000001" },
+		{ "dmamap", "--iters", "1e5" },
+		{ "dmamap", "--iters", "-5" },
+		{ "dmamap", "--iters" },
+		{ "dmamap", "--warmup", "100000001" },
+		{ "dmamap", "--warmup", "some" },
+		{ "dmamap", "--dev", "" },
+		{ "dmamap", "--dev", "nvme0n1" },	/* neither a path nor a BDF */
+		{ "dmamap", "--dev", "00:04" },
+		{ "dmamap", "--qd", "4" },		/* other modes' options */
+		{ "dmamap", "--bs", "4K" },
+		{ "dmamap", "--duration", "1" },
+		{ "dmamap", "--size", "1G" },
+		{ "dmamap", "--device", "00:04.0" },
+		{ "dmamap", "--backend", "iommufd" },
+		{ "dmamap", "--threads", "2" },
+		{ "dmamap", "stray" },
 	};
 	struct opts o;
 
@@ -178,12 +200,48 @@ TEST(cli_usage_errors)
 	}
 }
 
+TEST(cli_dmamap)
+{
+	struct opts o;
+	char *a[] = { "iova_stress", "dmamap", NULL };
+	char *b[] = { "iova_stress", "dmamap", "--dev", "00:04.0", "--iters", "1", "--warmup",
+		      "0", "--json", "-q", NULL };
+	char *c[] = { "iova_stress", "dmamap", "--dev=/dev/nvme1n1", "--iters=100000000",
+		      "--warmup=100000000", NULL };
+	char *d[] = { "iova_stress", "dmamap", "--dev", "0000:00:1f.7", NULL };
+
+	parse(ARGC(a), a, &o, 0);
+	CHECK_INT(o.mode, MODE_DMAMAP);
+	CHECK(o.mode_given && !o.json && !o.quiet && !o.help);
+	CHECK_STR(o.dev, "/dev/nvme0n1");
+	CHECK_U64(o.iters, 100000);
+	CHECK_U64(o.warmup, 1000);
+	CHECK(!mode_uses_backend(o.mode));
+	CHECK_STR(mode_name(o.mode), "dmamap");
+
+	parse(ARGC(b), b, &o, 0);
+	CHECK_STR(o.dev, "00:04.0");		/* resolved, and normalised, at run time */
+	CHECK_U64(o.iters, 1);
+	CHECK_U64(o.warmup, 0);
+	CHECK(o.json && o.quiet);
+
+	parse(ARGC(c), c, &o, 0);
+	CHECK_STR(o.dev, "/dev/nvme1n1");
+	CHECK_U64(o.iters, 100000000);
+	CHECK_U64(o.warmup, 100000000);
+
+	parse(ARGC(d), d, &o, 0);
+	CHECK_STR(o.dev, "0000:00:1f.7");
+}
+
 TEST(cli_help)
 {
 	struct opts o;
 	char *a[] = { "iova_stress", "threads", "--bogus", "--help", NULL };
 	char *b[] = { "iova_stress", "help", "uring", NULL };
 	char *c[] = { "iova_stress", "-h", NULL };
+	char *d[] = { "iova_stress", "dmamap", "--help", NULL };
+	char *e[] = { "iova_stress", "uring", "--help", NULL };
 	const char *out;
 
 	parse(ARGC(a), a, &o, 0);
@@ -210,6 +268,28 @@ TEST(cli_help)
 	CHECK(strstr(out, "Modes:"));
 	CHECK(strstr(out, "--size2"));
 	CHECK(strstr(out, "8  DMA verification failed"));
+	CHECK(strstr(out, "  dmamap "));
+
+	/* --dev has its own help per mode */
+	parse(ARGC(d), d, &o, 0);
+	CHECK(o.help && o.mode == MODE_DMAMAP);
+	capture_begin(1);
+	cli_help(stdout, &o);
+	out = capture_end();
+	CHECK(strstr(out, "Usage: iova_stress dmamap"));
+	CHECK(strstr(out, "dma_map_bench"));
+	CHECK(strstr(out, "--dev PATH|BDF"));
+	CHECK(strstr(out, "--iters N"));
+	CHECK(strstr(out, "--warmup N"));
+	CHECK(!strstr(out, "--qd") && !strstr(out, "block device to read"));
+	CHECK(!strstr(out, "SIZE takes"));
+	parse(ARGC(e), e, &o, 0);
+	capture_begin(1);
+	cli_help(stdout, &o);
+	out = capture_end();
+	CHECK(strstr(out, "--dev PATH "));
+	CHECK(strstr(out, "block device to read"));
+	CHECK(!strstr(out, "--iters") && !strstr(out, "PATH|BDF"));
 }
 
 TEST(cli_bdf)
@@ -241,7 +321,8 @@ TEST(cli_fuzz)
 		"churn", "random", "partition", "4K", "2M", "1G", "64G", "16T", "0", "1", "7",
 		"-1", "0x10", "1e9", "", "-", "--", "---", "--size=", "--size=8G", "=",
 		"00:03.0", "0000:00:03.0", "/dev/x", "999999999999999999999", "4KiB",
-		"\xff\xfe", "%s%n", "--verify=2", "--qd=4096", "--bs=512",
+		"\xff\xfe", "%s%n", "--verify=2", "--qd=4096", "--bs=512", "dmamap",
+		"--iters", "--warmup", "100000000", "/dev/nvme0n1", "--dev=00:04.0",
 	};
 	uint64_t rng = 1;
 	struct opts o;
@@ -271,7 +352,7 @@ TEST(cli_fuzz)
 			t_fail(__FILE__, __LINE__, "code %d", ret);
 			return;
 		}
-		if (!ret && !o.help && o.mode != MODE_URING)
+		if (!ret && !o.help && mode_uses_backend(o.mode))
 			CHECK(o.dma_size >= 4096 && o.stride % o.dma_size == 0 &&
 			      o.size >= o.stride && o.threads >= 1);
 	}

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common.h"
+#include "dmamap.h"
 #include "harness.h"
 #include "result.h"
 #include "rng.h"
@@ -75,7 +77,7 @@ static const char *const required_keys[] = {
 	"\"ns_per_pair\":", "\"map_ns\":{\"p50\":", "\"unmap_ns\":{\"p50\":", "\"p99\":",
 	"\"max\":", "\"pt_pages_before\":", "\"pt_pages_after\":", "\"pt_kib_delta\":",
 	"\"secpt_kib_delta\":", "\"free_kib_delta\":", "\"verify\":", "\"threads\":",
-	"\"uring\":",
+	"\"uring\":", "\"dmamap\":",
 };
 
 TEST(report_json_sweep)
@@ -100,7 +102,7 @@ TEST(report_json_sweep)
 	CHECK(strstr(s, "\"pt_pages_before\":3,\"pt_pages_after\":32771,\"pt_kib_delta\":131072,"));
 	CHECK(strstr(s, "\"secpt_kib_delta\":131072,"));
 	CHECK(strstr(s, "\"free_kib_delta\":-140000,"));
-	CHECK(strstr(s, "\"verify\":null,\"threads\":null,\"uring\":null}"));
+	CHECK(strstr(s, "\"verify\":null,\"threads\":null,\"uring\":null,\"dmamap\":null}\n"));
 	free(s);
 
 	r.verify.ran = true;
@@ -196,6 +198,7 @@ TEST(report_human_and_json_fuzz)
 		r.verify.ran = rng_below(&rng, 2);
 		r.threads.ran = rng_below(&rng, 2);
 		r.uring.ran = rng_below(&rng, 2);
+		r.dmamap.ran = rng_below(&rng, 2);
 		r.keep = rng_below(&rng, 2);
 		s = render(&r, 2);
 		if (json_validate(s))
@@ -205,4 +208,70 @@ TEST(report_human_and_json_fuzz)
 		CHECK(count_lines(s) >= 5);
 		free(s);
 	}
+}
+
+/* What tests/test_dmamap.c's fake hook answers, through dmamap_fill(). */
+static void dmamap_result(struct run_result *r)
+{
+	static const struct dmamap_reply rep = {
+		.device = "0000:00:04.0", .domain = "dma", .iterations = 100000,
+		.map_ns = 81234567, .unmap_ns = 123456789, .total_ns = 214567890,
+	};
+	struct opts o;
+	char *argv[] = { "iova_stress", "dmamap", NULL };
+
+	CHECK_INT(cli_parse(2, argv, &o), 0);
+	result_init(r, &o);
+	r->wall_s = 0.2151;
+	dmamap_fill(r, o.dev, o.warmup, &rep);
+}
+
+TEST(report_dmamap)
+{
+	struct run_result r;
+	char *s;
+
+	dmamap_result(&r);
+	s = render(&r, 0);
+	CHECK_STR(s, "dmamap: device 0000:00:04.0 domain dma pairs 100000 map: 812.3ns "
+		  "unmap: 1234.6ns pair: 2046.9ns\n");
+	free(s);
+
+	s = render(&r, 1);
+	CHECK_STR(s,
+		  "dmamap: device 0000:00:04.0 domain dma pairs 100000 map: 812.3ns unmap: 1234.6ns pair: 2046.9ns\n"
+		  "device:          0000:00:04.0 (/dev/nvme0n1), domain dma (strict invalidation)\n"
+		  "pairs:           100000 dma_map_page+dma_unmap_page of 4K, after 1000 untimed\n"
+		  "map:                  812.3 ns per call (81234567 ns in all)\n"
+		  "unmap:               1234.6 ns per call (123456789 ns in all)\n"
+		  "pair:                2046.9 ns map+unmap\n"
+		  "loop:                2145.7 ns per pair, whole loop (214567890 ns)\n"
+		  "wall time:       0.215 s (the timed write)\n");
+	free(s);
+
+	s = render(&r, 2);
+	CHECK_INT(json_validate(s), 0);
+	CHECK_INT(count_lines(s), 1);
+	CHECK_STR(s,
+		  "{\"mode\":\"dmamap\",\"backend\":null,\"device\":\"0000:00:04.0\","
+		  "\"size_bytes\":null,\"dma_size_bytes\":4096,\"stride_bytes\":null,"
+		  "\"keep\":false,\"pairs\":100000,\"skipped\":null,\"map_errors\":null,"
+		  "\"unmap_errors\":null,\"aborted\":false,\"interrupted\":false,"
+		  "\"wall_s\":0.2151,\"ns_per_pair\":null,\"map_ns\":null,\"unmap_ns\":null,"
+		  "\"pt_pages_before\":null,\"pt_pages_after\":null,\"pt_kib_delta\":null,"
+		  "\"pt_kib_peak_delta\":null,\"secpt_kib_delta\":null,\"free_kib_delta\":null,"
+		  "\"stat_refreshed\":false,\"aperture_last\":null,\"verify\":null,"
+		  "\"threads\":null,\"uring\":null,\"dmamap\":{\"device\":\"0000:00:04.0\","
+		  "\"domain\":\"dma\",\"iterations\":100000,\"warmup\":1000,"
+		  "\"map_ns\":81234567,\"unmap_ns\":123456789,\"total_ns\":214567890,"
+		  "\"map_ns_per_op\":812.34567,\"unmap_ns_per_op\":1234.56789,"
+		  "\"pair_ns\":2046.91356,\"loop_ns_per_pair\":2145.6789}}\n");
+	free(s);
+
+	/* given as a PCI address, the device is not repeated; lazy domain */
+	str_copy(r.dmamap.dev, "0000:00:04.0", sizeof(r.dmamap.dev));
+	str_copy(r.dmamap.domain, "dma-fq", sizeof(r.dmamap.domain));
+	s = render(&r, 1);
+	CHECK(strstr(s, "\ndevice:          0000:00:04.0, domain dma-fq (lazy invalidation, flush queue)\n"));
+	free(s);
 }

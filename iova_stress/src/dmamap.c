@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmamap mode: the in-kernel cost of dma_map_page()+dma_unmap_page() of one
+ * 4 KiB page on an idle device's DMA domain, timed by the lab-only debugfs
+ * hook iommu/dma_map_bench (kernel/lab/, not part of the series).  Writing
+ * "<pci-name> <iterations>\n" runs the loop inside the write; reading the
+ * file afterwards gives one line of key=value sums.  Nothing here needs
+ * VFIO: the device stays with its own driver, idle.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "common.h"
+#include "dmamap.h"
+#include "units.h"
+
+enum { K_DEVICE, K_DOMAIN, K_ITERATIONS, K_MAP_NS, K_UNMAP_NS, K_TOTAL_NS, K_NR };
+
+static const char *const reply_keys[K_NR] = {
+	[K_DEVICE] = "device",
+	[K_DOMAIN] = "domain",
+	[K_ITERATIONS] = "iterations",
+	[K_MAP_NS] = "map_ns",
+	[K_UNMAP_NS] = "unmap_ns",
+	[K_TOTAL_NS] = "total_ns",
+};
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int key_index(const char *key, size_t len)
+{
+	for (int k = 0; k < K_NR; k++)
+		if (strlen(reply_keys[k]) == len && !strncmp(reply_keys[k], key, len))
+			return k;
+	return -1;
+}
+
+/* One known key's value into out; -1 if it is empty, too long or not a number. */
+static int store(struct dmamap_reply *out, int k, const char *v, size_t len)
+{
+	char buf[32];
+	uint64_t *num[K_NR] = {
+		[K_ITERATIONS] = &out->iterations, [K_MAP_NS] = &out->map_ns,
+		[K_UNMAP_NS] = &out->unmap_ns, [K_TOTAL_NS] = &out->total_ns,
+	};
+
+	if (!len || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, v, len);
+	buf[len] = 0;
+	if (k == K_DEVICE)
+		return str_copy(out->device, buf, sizeof(out->device));
+	if (k == K_DOMAIN)
+		return str_copy(out->domain, buf, sizeof(out->domain));
+	return parse_uint(buf, 0, UINT64_MAX, num[k]);
+}
+
+int dmamap_parse(const char *line, struct dmamap_reply *out, char *why, size_t why_len)
+{
+	bool seen[K_NR] = { false };
+	const char *p = line;
+
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		const char *tok, *eq;
+		size_t len;
+		int k;
+
+		while (is_blank(*p))
+			p++;
+		if (!*p)
+			break;
+		tok = p;
+		while (*p && !is_blank(*p))
+			p++;
+		len = (size_t)(p - tok);
+		eq = memchr(tok, '=', len);
+		if (!eq || eq == tok) {
+			snprintf(why, why_len, "'%.*s' is not key=value", (int)len, tok);
+			return -1;
+		}
+		/* newer hooks may say more: only the keys we know matter */
+		k = key_index(tok, (size_t)(eq - tok));
+		if (k < 0)
+			continue;
+		if (seen[k]) {
+			snprintf(why, why_len, "%s= given twice", reply_keys[k]);
+			return -1;
+		}
+		seen[k] = true;
+		if (store(out, k, eq + 1, (size_t)(p - eq - 1))) {
+			snprintf(why, why_len, "bad value in '%.*s'", (int)len, tok);
+			return -1;
+		}
+	}
+	for (int k = 0; k < K_NR; k++)
+		if (!seen[k]) {
+			snprintf(why, why_len, "no %s=", reply_keys[k]);
+			return -1;
+		}
+	if (!out->iterations) {
+		snprintf(why, why_len, "iterations=0");
+		return -1;
+	}
+	return 0;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* A block device name (nvme0n1) to its PCI device, via <sysfs>/class/block. */
+static int block_to_pci(const char *sysfs, const char *dev, const char *name,
+			char *bdf, size_t len)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/class/block/%s", sysfs, name);
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, "..") || !exists(path))
+		return ist_err(EX_NODEV, "no block device %s (%s does not exist)", dev, path);
+	/*
+	 * block/nvme0n1/device is the controller (nvme0), whose "device" is
+	 * the PCI function; a partition has neither.
+	 */
+	snprintf(path, sizeof(path), "%s/class/block/%s/device/device", sysfs, name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		snprintf(link, sizeof(link), "%s/class/block/%s/partition", sysfs, name);
+		if (exists(link))
+			return ist_err(EX_NODEV, "%s is a partition: give --dev the whole disk or the PCI address",
+				       dev);
+		return ist_err(EX_NODEV, "cannot find the PCI device of %s: %s is not a link (%s); give --dev the PCI address",
+			       dev, path, strerror(errno));
+	}
+	link[n] = 0;
+	if (normalize_bdf(base_name(link), bdf, len))
+		return ist_err(EX_NODEV, "%s is on %s, not a PCI device; give --dev the PCI address",
+			       dev, base_name(link));
+	return 0;
+}
+
+int dmamap_resolve(const char *sysfs, const char *dev, char *bdf, size_t len)
+{
+	char path[PATH_MAX], real[PATH_MAX], name[NAME_MAX + 1];
+	int ret;
+
+	if (normalize_bdf(dev, bdf, len)) {
+		/* /dev/disk/by-id/... links name the node they point to */
+		if (str_copy(name, base_name(realpath(dev, real) ? real : dev), sizeof(name)))
+			return ist_err(EX_NODEV, "no block device %s (name too long)", dev);
+		ret = block_to_pci(sysfs, dev, name, bdf, len);
+		if (ret)
+			return ret;
+	}
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", sysfs, bdf);
+	if (!exists(path))
+		return ist_err(EX_NODEV, "no PCI device %s (%s does not exist)", bdf, path);
+	return 0;
+}
+
+void dmamap_fill(struct run_result *r, const char *dev, uint64_t warmup,
+		 const struct dmamap_reply *rep)
+{
+	double n = (double)rep->iterations;
+
+	r->dmamap.ran = true;
+	str_copy(r->dmamap.dev, dev, sizeof(r->dmamap.dev));
+	str_copy(r->dmamap.device, rep->device, sizeof(r->dmamap.device));
+	str_copy(r->dmamap.domain, rep->domain, sizeof(r->dmamap.domain));
+	r->dmamap.iterations = rep->iterations;
+	r->dmamap.warmup = warmup;
+	r->dmamap.map_ns = rep->map_ns;
+	r->dmamap.unmap_ns = rep->unmap_ns;
+	r->dmamap.total_ns = rep->total_ns;
+	/* in double: the two sums may not add up in 64 bits */
+	r->dmamap.map_ns_per_op = (double)rep->map_ns / n;
+	r->dmamap.unmap_ns_per_op = (double)rep->unmap_ns / n;
+	r->dmamap.pair_ns = ((double)rep->map_ns + (double)rep->unmap_ns) / n;
+	r->dmamap.loop_ns_per_pair = (double)rep->total_ns / n;
+}
+
+static int no_hook(const char *hook)
+{
+	return ist_err(EX_NODEV, "no DMA map bench hook: %s does not exist (the lab kernels carry it from kernel/lab/; is debugfs mounted?)",
+		       hook);
+}
+
+/* Before anything else: is this a lab kernel, and may we reach debugfs? */
+static int check_hook(const char *hook)
+{
+	struct stat st;
+
+	if (!stat(hook, &st))
+		return 0;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return no_hook(hook);
+	/* /sys/kernel/debug itself is root-only (0700) */
+	if (errno == EACCES || errno == EPERM)
+		return ist_err(EX_NOTROOT, "cannot reach %s: %s (not root?)", hook, strerror(errno));
+	return ist_err(EX_FAIL, "cannot stat %s: %s", hook, strerror(errno));
+}
+
+static int write_error(const char *sysfs, const char *hook, const char *bdf, int err)
+{
+	char path[PATH_MAX], type[32] = "";
+
+	switch (err) {
+	case ENODEV:
+		return ist_err(EX_NODEV, "%s: no PCI device %s", hook, bdf);
+	case EINVAL:
+		/* the group's type says which domain the device is in */
+		snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/iommu_group/type", sysfs, bdf);
+		if (!read_small_file(path, type, sizeof(type)))
+			type[strcspn(type, "\n")] = 0;
+		return ist_err(EX_FAIL, "%s refused %s: not behind a DMA-API IOMMU domain (group type: %s), or bad input (EINVAL)",
+			       hook, bdf, type[0] ? type : "unknown");
+	case EIO:
+		return ist_err(EX_FAIL, "%s: a dma_map_page() of %s failed (EIO)", hook, bdf);
+	case EINTR:
+		return ist_err(EX_FAIL, "interrupted");
+	default:
+		return ist_err(EX_FAIL, "%s: %s", hook, strerror(err));
+	}
+}
+
+/* One run of the loop in the kernel: returns when it is over. */
+static int run_hook(const char *sysfs, const char *hook, const char *bdf, uint64_t iters)
+{
+	char cmd[64];
+	int len = snprintf(cmd, sizeof(cmd), "%s %" PRIu64 "\n", bdf, iters);
+	int fd = open(hook, O_WRONLY | O_CLOEXEC), err;
+	ssize_t n;
+
+	if (fd < 0) {
+		err = errno;
+		if (err == EACCES || err == EPERM)
+			return ist_err(EX_NOTROOT, "cannot open %s: %s (not root?)", hook, strerror(err));
+		if (err == ENOENT)
+			return no_hook(hook);
+		return ist_err(EX_FAIL, "cannot open %s: %s", hook, strerror(err));
+	}
+	/* one write: the hook takes the whole command at once */
+	n = write(fd, cmd, (size_t)len);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return write_error(sysfs, hook, bdf, err);
+	if (n != len)
+		return ist_err(EX_FAIL, "%s took %zd of %d bytes", hook, n, len);
+	return 0;
+}
+
+int mode_dmamap(const struct opts *o, const struct app_env *env)
+{
+	char hook[PATH_MAX], bdf[16], line[4096], why[128];
+	struct dmamap_reply rep;
+	struct run_result *r;
+	uint64_t t0;
+	int ret;
+
+	snprintf(hook, sizeof(hook), "%s/%s", env->sysfs, DMAMAP_HOOK);
+	ret = check_hook(hook);
+	if (ret)
+		return ret;
+	ret = dmamap_resolve(env->sysfs, o->dev, bdf, sizeof(bdf));
+	if (ret)
+		return ret;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return ist_err(EX_FAIL, "out of memory");
+	/* a signal interrupts the loop in the kernel (EINTR) instead of killing us */
+	ist_install_signals();
+	result_init(r, o);
+
+	/* first touch: IOVA allocator caches, page tables, the flush queue */
+	if (o->warmup) {
+		ret = run_hook(env->sysfs, hook, bdf, o->warmup);
+		if (ret)
+			goto out;
+	}
+	ptmem_read(env->procfs, &r->before);
+	t0 = now_ns();
+	ret = run_hook(env->sysfs, hook, bdf, o->iters);
+	if (ret)
+		goto out;
+	r->wall_s = (double)(now_ns() - t0) / 1e9;
+	ptmem_read(env->procfs, &r->after);
+	r->have_pt = true;
+
+	if (read_small_file(hook, line, sizeof(line))) {
+		ret = ist_err(EX_FAIL, "cannot read %s: %s", hook, strerror(errno));
+		goto out;
+	}
+	if (dmamap_parse(line, &rep, why, sizeof(why))) {
+		ret = ist_err(EX_FAIL, "unexpected answer from %s (%s): '%.200s'", hook, why, line);
+		goto out;
+	}
+	/* the hook keeps the last run of anyone: make sure it is ours */
+	if (strcmp(rep.device, bdf) || rep.iterations != o->iters) {
+		ret = ist_err(EX_FAIL, "%s reports %" PRIu64 " pairs on %s, not the %" PRIu64
+			      " on %s asked for (another run at the same time?)",
+			      hook, rep.iterations, rep.device, o->iters, bdf);
+		goto out;
+	}
+	dmamap_fill(r, o->dev, o->warmup, &rep);
+	report_print(stdout, r, o->json);
+	ret = 0;
+out:
+	free(r);
+	return ret;
+}
