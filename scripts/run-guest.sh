@@ -16,6 +16,7 @@
 #   --append STR      more kernel command line
 #   --out DIR         where logs go (default: a new build/runs/<time> folder)
 #   --shell           interactive console instead of a job
+#   --gdb PORT        QEMU's gdbstub on localhost:PORT (scripts/trace-dmamap.sh)
 #   --quiet           do not echo the guest's console live
 #
 # Environment: ACCEL=tcg|kvm, ICOUNT=1 (TCG with -icount: guest time is
@@ -28,7 +29,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 image='' initrd='' mem=${MEM:-4G} smp=2 timeout=900 strict=1 scalable=0 append='' out=''
-shell=0 quiet=0 sata=0
+shell=0 quiet=0 sata=0 gdbport=''
 while (($#)); do
 	case "$1" in
 	--image) image=$2; shift ;;
@@ -42,6 +43,7 @@ while (($#)); do
 	--append) append=$2; shift ;;
 	--out) out=$2; shift ;;
 	--shell) shell=1 ;;
+	--gdb) gdbport=$2; shift ;;
 	--quiet) quiet=1 ;;
 	--) shift; break ;;
 	*) die "run-guest.sh: unknown option '$1'" ;;
@@ -55,6 +57,7 @@ job="$*"
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "bad vCPU count '$smp'"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "bad timeout '$timeout'"
 ((shell)) || [[ -n $job ]] || die "no job given"
+[[ -z $gdbport || $gdbport =~ ^[1-9][0-9]*$ ]] || die "bad gdb port '$gdbport'"
 
 [[ -n $out ]] || out=$BUILD/runs/$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$out"
@@ -105,6 +108,7 @@ qemu=(qemu-system-x86_64 -machine 'q35,kernel-irqchip=split' "${accel[@]}" -smp 
 	-device "$iommu" -device "edu,dma_mask=0xffffffffffffffff"
 	-drive "file=$nvme,if=none,id=nv0,format=raw" -device "nvme,serial=vtd0,drive=nv0"
 	-kernel "$image" -initrd "$initrd" -append "$cmdline")
+[[ -z $gdbport ]] || qemu+=(-gdb "tcp:127.0.0.1:$gdbport")
 if ((sata)); then
 	truncate -s 256M "$sata_img"
 	qemu+=(-drive "file=$sata_img,if=none,id=satadisk,format=raw" -device "ide-hd,drive=satadisk,bus=ide.0")
