@@ -71,7 +71,9 @@ tree() {
 		van=$(cached)
 		mkdir -p "$BUILD/$ver"
 		if [[ -n $stale ]]; then
-			find "$BUILD/$ver" -maxdepth 1 -name "$stale" ! -name "$name" -exec rm -rf {} +
+			# ... and so are half-made ones of an interrupted run.
+			find "$BUILD/$ver" -maxdepth 1 \( -name "$stale" -o -name ".$stale.tmp" \) \
+				! -name "$name" -exec rm -rf {} +
 		fi
 		tmp=$BUILD/$ver/.$name.tmp
 		rm -rf "$tmp"
@@ -83,6 +85,7 @@ tree() {
 		done
 		[[ -z $msg ]] || log "tree $name: patches applied on $ver:$msg"
 		touch "$tmp/.complete"
+		rm -rf "$dst"
 		mv "$tmp" "$dst"
 	fi
 	echo "$dst"

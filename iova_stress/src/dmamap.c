@@ -240,6 +240,8 @@ static int write_error(const char *sysfs, const char *hook, const char *bdf, int
 		return ist_err(EX_FAIL, "%s: a dma_map_page() of %s failed (EIO)", hook, bdf);
 	case EINTR:
 		return ist_err(EX_FAIL, "interrupted");
+	case EBUSY:
+		return ist_err(EX_BUSY, "%s: another run is going on", hook);
 	default:
 		return ist_err(EX_FAIL, "%s: %s", hook, strerror(err));
 	}
@@ -250,9 +252,16 @@ static int run_hook(const char *sysfs, const char *hook, const char *bdf, uint64
 {
 	char cmd[64];
 	int len = snprintf(cmd, sizeof(cmd), "%s %" PRIu64 "\n", bdf, iters);
-	int fd = open(hook, O_WRONLY | O_CLOEXEC), err;
+	int fd, err;
 	ssize_t n;
 
+	/*
+	 * The kernel looks for a signal only every 1024 pairs: one that came
+	 * during a short warm-up would be lost on the long run after it.
+	 */
+	if (ist_stop)
+		return ist_err(EX_FAIL, "interrupted");
+	fd = open(hook, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
 		if (err == EACCES || err == EPERM)

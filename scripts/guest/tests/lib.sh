@@ -60,3 +60,8 @@ pt_pages() {
 json_num() {
 	echo "$1" | grep -o "\"$2\": *-\{0,1\}[0-9][0-9.]*" | head -n 1 | sed 's/.*: *//'
 }
+
+# json_str JSON KEY: the first string stored under KEY in JSON.
+json_str() {
+	echo "$1" | grep -o "\"$2\": *\"[^\"]*\"" | head -n 1 | sed 's/.*: *"//; s/"$//'
+}
