@@ -68,8 +68,9 @@ boot_s=8
 # A boot with one TCG thread under -icount: measured 35m46s for 20 boots of
 # two 10 s io_uring runs each on 2026-11-30, about 85 s per boot beyond them.
 ((${ICOUNT:-0})) && boot_s=85
-# Host time per dmamap pair (µs), for the ETA: 200,000 pairs plus two 5 s
-# io_uring runs took about 60 s per boot under ICOUNT=1 (2026-11-30).
+# Host time per dmamap pair (µs), for the ETA: a guess on the high side.
+# With it, 12 ICOUNT=1 boots of two 5 s io_uring runs and 200,000 pairs were
+# estimated at 20m36s and took 13m16s-14m57s (2026-11-30).
 dmamap_us=20
 backends=(vfio iommufd)
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "bad ROUNDS '$rounds'"

@@ -17,9 +17,9 @@ image=$("$REPO/scripts/build-kernel.sh" patched lab)
 "$REPO/scripts/lab.sh" initramfs >/dev/null 2>&1
 # Guest shell code: nothing in it expands here.
 # shellcheck disable=SC2016
-job='bdf=$(basename "$(readlink -f /sys/class/block/nvme0n1/device/device)")
-s=/sys/kernel/debug/iommu/intel/$bdf/page_table_stats
-st() { awk -v k="$1" "\$1 == k { print \$2 }" "$s"; }
+job='. /tests/lib.sh
+s=/sys/kernel/debug/iommu/intel/$(nvme_bdf)/page_table_stats
+st() { ptstat "$(cat "$s")" "$1"; }
 i=0
 while [ "$i" -lt '"$rounds"' ]; do
 	i=$((i + 1))

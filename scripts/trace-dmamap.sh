@@ -65,11 +65,11 @@ opts=()
 # A free TCP port for the gdbstub.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # shellcheck disable=SC2016  # guest shell code
-job='d=$(basename "$(readlink -f /sys/class/block/nvme0n1/device/device)");
+job='. /tests/lib.sh; d=$(nvme_bdf);
 echo "$d 2000" >/sys/kernel/debug/iommu/dma_map_bench && cat /sys/kernel/debug/iommu/dma_map_bench'
+"$REPO/scripts/lab.sh" initramfs >/dev/null 2>&1
 for k in vanilla patched; do
 	image=$("$REPO/scripts/build-kernel.sh" "$k" lab)
-	"$REPO/scripts/lab.sh" initramfs >/dev/null 2>&1
 	log "tracing $k ($mode): boot with the gdbstub on port $port"
 	ICOUNT=1 ACCEL=tcg "$REPO/scripts/run-guest.sh" --image "$image" --initrd "$initrd" \
 		--quiet --gdb "$port" --out "$work/run-$k" "${opts[@]}" -- "$job" \

@@ -19,7 +19,7 @@ check "/dev/vfio/$grp exists" test -c "/dev/vfio/$grp"
 check "/dev/iommu exists" test -c /dev/iommu
 check "VFIO device cdev exists" sh -c 'ls /dev/vfio/devices/vfio* >/dev/null'
 check "/dev/nvme0n1 exists" test -b /dev/nvme0n1
-nvme=$(basename "$(readlink /sys/block/nvme0n1/device/device 2>/dev/null)" 2>/dev/null)
+nvme=$(nvme_bdf)
 check "NVMe $nvme is behind the IOMMU" test -e "/sys/bus/pci/devices/$nvme/iommu_group"
 check "nr_iommu_pages readable" test -n "$(pt_pages)"
 check "iova_stress present" test -x /usr/local/bin/iova_stress

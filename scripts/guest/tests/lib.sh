@@ -50,6 +50,12 @@ edu_bdf() {
 	return 1
 }
 
+# nvme_bdf: the PCI address of the NVMe controller behind /dev/nvme0n1
+# (empty if there is none).
+nvme_bdf() {
+	basename "$(readlink -f /sys/class/block/nvme0n1/device/device 2>/dev/null)" 2>/dev/null
+}
+
 # pt_pages: IOMMU page-table pages now (vmstat folded first).
 pt_pages() {
 	echo 1 >/proc/sys/vm/stat_refresh
@@ -59,6 +65,11 @@ pt_pages() {
 # json_num JSON KEY: the first number stored under KEY in JSON.
 json_num() {
 	echo "$1" | grep -o "\"$2\": *-\{0,1\}[0-9][0-9.]*" | head -n 1 | sed 's/.*: *//'
+}
+
+# ptstat TEXT KEY: the number after KEY in a page_table_stats text (patch 5).
+ptstat() {
+	echo "$1" | awk -v k="$2" '$1 == k { print $2 }'
 }
 
 # json_str JSON KEY: the first string stored under KEY in JSON.

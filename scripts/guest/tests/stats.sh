@@ -14,11 +14,6 @@ bdf=$(edu_bdf)
 f=/sys/kernel/debug/iommu/intel/$bdf/page_table_stats
 check "$f is readable" test -r "$f"
 
-# ptstat TEXT KEY: the number after KEY in a page_table_stats text.
-ptstat() {
-	echo "$1" | awk -v k="$2" '$1 == k { print $2 }'
-}
-
 iova_stress threads --pattern churn --backend iommufd --threads 2 --duration "$secs" \
 	--json -q >/tmp/stats-churn.json &
 pid=$!
@@ -39,7 +34,7 @@ check "tables reclaimed during the churn (${rec:-none})" test "${rec:-0}" -gt 0
 check "tables reused from the pool (${reu:-none})" test "${reu:-0}" -gt 0
 check "at most 8 tables pooled (${pool:-none})" test -n "$pool" -a "${pool:-9}" -le 8
 
-nvme=$(basename "$(readlink -f /sys/class/nvme/nvme0/device)")
+nvme=$(nvme_bdf)
 iova_stress uring --dev /dev/nvme0n1 --qd 8 --duration 2 -q >/dev/null
 check "io_uring reads on $nvme exit 0" test $? -eq 0
 echo "page_table_stats of $nvme (DMA API) after io_uring reads:"
