@@ -10,6 +10,10 @@
 # address.  Prints, as
 # markdown, the instructions of each call on both kernels and the functions
 # whose count differs.  Exact and deterministic: no timing is involved.
+#
+# Environment: PATCHED_IMAGE=path/to/bzImage traces that kernel as the
+# patched one (its vmlinux must sit where the build left it), to try a change
+# to the series without exporting it; the vanilla side is always the lab's.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -69,7 +73,13 @@ job='. /tests/lib.sh; d=$(nvme_bdf);
 echo "$d 2000" >/sys/kernel/debug/iommu/dma_map_bench && cat /sys/kernel/debug/iommu/dma_map_bench'
 "$REPO/scripts/lab.sh" initramfs >/dev/null 2>&1
 for k in vanilla patched; do
-	image=$("$REPO/scripts/build-kernel.sh" "$k" lab)
+	if [[ $k == patched && -n ${PATCHED_IMAGE:-} ]]; then
+		image=$PATCHED_IMAGE
+		[[ -f $image && -f ${image%arch/x86/boot/bzImage}vmlinux ]] ||
+			die "PATCHED_IMAGE: no bzImage with its vmlinux at $image"
+	else
+		image=$("$REPO/scripts/build-kernel.sh" "$k" lab)
+	fi
 	log "tracing $k ($mode): boot with the gdbstub on port $port"
 	ICOUNT=1 ACCEL=tcg "$REPO/scripts/run-guest.sh" --image "$image" --initrd "$initrd" \
 		--quiet --gdb "$port" --out "$work/run-$k" "${opts[@]}" -- "$job" \
