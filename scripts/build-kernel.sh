@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# build-kernel.sh vanilla|patched lab|debug: configure and build a guest
-# kernel out of tree, print the path of its bzImage.
+# build-kernel.sh vanilla|patched|uptoN lab|debug: configure and build a
+# guest kernel out of tree, print the path of its bzImage.  uptoN: the first
+# N patches of the series only (kernel-src.sh upto N).
 #
 # The configuration is `make tinyconfig` + kernel/lab.config (+ debug.config
 # for the debug kernel, + patched.config for the patched tree when present).
@@ -11,11 +12,16 @@ set -euo pipefail
 
 flavor=${1:-}
 cfg=${2:-}
-case "$flavor" in vanilla | patched) ;; *) die "unknown kernel '$flavor' (vanilla|patched)" ;; esac
+case "$flavor" in vanilla | patched | upto[1-9] | upto[1-9][0-9]) ;;
+*) die "unknown kernel '$flavor' (vanilla|patched|uptoN)" ;; esac
 case "$cfg" in lab | debug) ;; *) die "unknown config '$cfg' (lab|debug)" ;; esac
 
 ver=$(debver)
-src=$("$REPO/scripts/kernel-src.sh" "$flavor")
+if [[ $flavor == upto* ]]; then
+	src=$("$REPO/scripts/kernel-src.sh" upto "${flavor#upto}")
+else
+	src=$("$REPO/scripts/kernel-src.sh" "$flavor")
+fi
 obj=$src/obj-$cfg
 
 frags=("$REPO/kernel/lab.config")

@@ -10,6 +10,9 @@
 #            not part of the series), build/<version>/vanilla-lab<lab hash>
 #   patched  the same with kernel/series and then kernel/lab/series applied,
 #            build/<version>/patched-<series hash>-lab<lab hash>
+#   upto N   the same with only the first N patches of kernel/series, to
+#            measure a prefix of the series (scripts/trace-dmamap.sh),
+#            build/<version>/upto<N>-<hash>-lab<lab hash>
 # Kernels are built in obj-* folders right inside these trees: kbuild then
 # uses relative paths, so the two trees share ccache entries for every file
 # the series does not touch.
@@ -110,6 +113,18 @@ case "$what" in
 base) tree base '' ;;
 vanilla) tree "vanilla-lab$(lab_hash)" 'vanilla*' "$lab" ;;
 patched) tree "patched-$(series_hash)-lab$(lab_hash)" 'patched-*' "$REPO/kernel/series" "$lab" ;;
+upto)
+	n=${2:-}
+	[[ $n =~ ^[1-9][0-9]?$ ]] || die "usage: $0 upto N (the first N patches of the series)"
+	# A list of the first N patches, naming them relative to its folder.
+	mkdir -p "$BUILD/$ver"
+	list=$BUILD/$ver/upto$n.series
+	rel=$(realpath --relative-to="$BUILD/$ver" "$REPO/kernel")
+	grep -v '^#' "$REPO/kernel/series" | grep . | head -n "$n" | sed "s|^|$rel/|" >"$list.tmp"
+	(($(wc -l <"$list.tmp") == n)) || die "kernel/series has fewer than $n patches"
+	mv "$list.tmp" "$list"
+	tree "upto$n-$(list_hash "$list")-lab$(lab_hash)" "upto$n-*" "$list" "$lab"
+	;;
 headers) headers ;;
-*) die "usage: $0 base|vanilla|patched|headers" ;;
+*) die "usage: $0 base|vanilla|patched|upto N|headers" ;;
 esac
