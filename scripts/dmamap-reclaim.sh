@@ -7,7 +7,7 @@
 # leave the DMA domain's IOVAs in a layout that follows the host's timing),
 # then 200,000 dmamap pairs, printing the pair's cost in guest instructions
 # (ns under ICOUNT=1) and how many tables the domain reclaimed and reused
-# from its pool meanwhile (debugfs page_table_stats, patch 5).
+# from its pool meanwhile (debugfs page_table_stats, patch 6).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
