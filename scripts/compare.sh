@@ -278,9 +278,15 @@ if [[ ${RESUME:-0} == 1 && -f $raw/setup.txt ]]; then
 	log "resuming in $res"
 	resumed=' (resumed)'
 elif [[ -e $res ]]; then
+	# Only this report's own files: the folders of other reports made
+	# with OUT=results/<version>/NAME (raw/ aside) stay where they are.
 	keep=$BUILD/compare-old/$ver-$(date +%Y%m%d-%H%M%S)
-	mkdir -p "$(dirname "$keep")"
-	mv "$res" "$keep"
+	mkdir -p "$keep"
+	for f in "$res"/* "$res"/.[!.]*; do
+		[[ -e $f ]] || continue
+		[[ -d $f && $(basename "$f") != raw ]] && continue
+		mv "$f" "$keep/"
+	done
 	log "previous results moved to $keep"
 fi
 mkdir -p "$raw" "$logs"

@@ -143,7 +143,7 @@ guest_tests() {
 	# Same-table churn through iommufd with the edu anchor DMA throughout.
 	guest_test churn-anchor patched pass -- sh /tests/churn.sh "${CHURN_OPS:-1000000}"
 	guest_test churn-anchor-vanilla vanilla pass -- sh /tests/churn.sh 20000
-	# The debugfs counters (patch 5) while a churn empties and refills tables.
+	# The debugfs counters (patch 6) while a churn empties and refills tables.
 	guest_test debugfs-stats patched pass -- sh /tests/stats.sh 6
 	guest_test debugfs-stats-vanilla vanilla fail -- sh /tests/stats.sh 2
 	# A SATA disk (libata maps under a lock its interrupt handler takes)

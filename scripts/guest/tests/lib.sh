@@ -67,7 +67,7 @@ json_num() {
 	echo "$1" | grep -o "\"$2\": *-\{0,1\}[0-9][0-9.]*" | head -n 1 | sed 's/.*: *//'
 }
 
-# ptstat TEXT KEY: the number after KEY in a page_table_stats text (patch 5).
+# ptstat TEXT KEY: the number after KEY in a page_table_stats text (patch 6).
 ptstat() {
 	echo "$1" | awk -v k="$2" '$1 == k { print $2 }'
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The page-table counters in debugfs (<device>/page_table_stats, patch 5),
+# The page-table counters in debugfs (<device>/page_table_stats, patch 6),
 # read while an iommufd churn empties and refills the leaf tables of the
 # edu device's domain: one root table, tables reclaimed and tables reused
 # from the pool, at most 8 pooled.  Then the NVMe's DMA-API domain after
