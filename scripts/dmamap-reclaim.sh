@@ -27,8 +27,9 @@ while [ "$i" -lt '"$rounds"' ]; do
 	i=$((i + 1))
 	r0=$(st reclaimed)
 	iova_stress uring --dev /dev/nvme0n1 --qd 32 --duration 3 -q >/dev/null || exit 1
-	ru=$(($(st reclaimed) - r0))
-	l1=$(st level1_tables) r0=$(st reclaimed) u0=$(st reused)
+	r1=$(st reclaimed)
+	ru=$((r1 - r0)) r0=$r1
+	l1=$(st level1_tables) u0=$(st reused)
 	pair=$(iova_stress dmamap --iters 200000 --json -q | grep -o "\"pair_ns\": *[0-9.]*" | sed "s/.*: *//")
 	echo "round $i: io_uring reclaimed $ru; then leaf tables $l1, pair ${pair:-?} ns, reclaimed $(($(st reclaimed) - r0)), reused $(($(st reused) - u0))"
 done'

@@ -49,7 +49,6 @@ apply_list() {
 	local dir=$1 list=$2 pdir p n=0
 	pdir=$(dirname "$list")
 	while read -r p; do
-		[[ -z "$p" || "$p" == \#* ]] && continue
 		[[ -f $pdir/$p ]] || die "$list names $p, which does not exist"
 		# patch(1) writes a new file and renames it over the old one, so
 		# the hard links to the cached vanilla tree are never written to.
@@ -59,7 +58,7 @@ apply_list() {
 			die "patch ${list#"$REPO"/}: $p does not apply on linux-source $ver"
 		fi
 		n=$((n + 1))
-	done <"$list"
+	done < <(list_names "$list")
 	echo "$n"
 }
 
@@ -120,7 +119,7 @@ upto)
 	mkdir -p "$BUILD/$ver"
 	list=$BUILD/$ver/upto$n.series
 	rel=$(realpath --relative-to="$BUILD/$ver" "$REPO/kernel")
-	grep -v '^#' "$REPO/kernel/series" | grep . | head -n "$n" | sed "s|^|$rel/|" >"$list.tmp"
+	list_names "$REPO/kernel/series" | head -n "$n" | sed "s|^|$rel/|" >"$list.tmp"
 	(($(wc -l <"$list.tmp") == n)) || die "kernel/series has fewer than $n patches"
 	mv "$list.tmp" "$list"
 	tree "upto$n-$(list_hash "$list")-lab$(lab_hash)" "upto$n-*" "$list" "$lab"

@@ -28,6 +28,12 @@ debver() {
 	echo "$v"
 }
 
+# list_names LIST: the patch names a list file gives, in order (one per
+# line, relative to its folder; blank lines and # comments skipped).
+list_names() {
+	grep -v -e '^#' -e '^$' "$1" || true
+}
+
 # list_hash LIST: a short hash of a patch list file and every patch it names.
 list_hash() {
 	local f dir
@@ -35,9 +41,8 @@ list_hash() {
 	{
 		cat "$1"
 		while read -r f; do
-			[[ -z "$f" || "$f" == \#* ]] && continue
 			cat "$dir/$f" 2>/dev/null || echo "missing $f"
-		done <"$1"
+		done < <(list_names "$1")
 	} | sha256sum | cut -c1-12
 }
 
