@@ -207,19 +207,65 @@ static int no_hook(const char *hook)
 		       hook);
 }
 
-/* Before anything else: is this a lab kernel, and may we reach debugfs? */
-static int check_hook(const char *hook)
+/* ---- the hook as files: the real I/O ---- */
+
+static int real_stat(void *ctx, const char *path)
 {
 	struct stat st;
 
-	if (!stat(hook, &st))
+	(void)ctx;
+	return stat(path, &st) ? errno : 0;
+}
+
+static int real_open(void *ctx, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	(void)ctx;
+	return fd < 0 ? -errno : fd;
+}
+
+static ssize_t real_write(void *ctx, int fd, const void *buf, size_t len)
+{
+	ssize_t n = write(fd, buf, len);
+
+	(void)ctx;
+	return n < 0 ? -errno : n;
+}
+
+static void real_close(void *ctx, int fd)
+{
+	(void)ctx;
+	close(fd);
+}
+
+static int real_read(void *ctx, const char *path, char *buf, size_t len)
+{
+	(void)ctx;
+	return read_small_file(path, buf, len) ? errno : 0;
+}
+
+const struct dmamap_io dmamap_io_real = {
+	.stat = real_stat,
+	.open = real_open,
+	.write = real_write,
+	.close = real_close,
+	.read = real_read,
+};
+
+/* Before anything else: is this a lab kernel, and may we reach debugfs? */
+static int check_hook(const struct dmamap_io *io, const char *hook)
+{
+	int err = io->stat(io->ctx, hook);
+
+	if (!err)
 		return 0;
-	if (errno == ENOENT || errno == ENOTDIR)
+	if (err == ENOENT || err == ENOTDIR)
 		return no_hook(hook);
 	/* /sys/kernel/debug itself is root-only (0700) */
-	if (errno == EACCES || errno == EPERM)
-		return ist_err(EX_NOTROOT, "cannot reach %s: %s (not root?)", hook, strerror(errno));
-	return ist_err(EX_FAIL, "cannot stat %s: %s", hook, strerror(errno));
+	if (err == EACCES || err == EPERM)
+		return ist_err(EX_NOTROOT, "cannot reach %s: %s (not root?)", hook, strerror(err));
+	return ist_err(EX_FAIL, "cannot stat %s: %s", hook, strerror(err));
 }
 
 static int write_error(const char *sysfs, const char *hook, const char *bdf, int err)
@@ -248,11 +294,12 @@ static int write_error(const char *sysfs, const char *hook, const char *bdf, int
 }
 
 /* One run of the loop in the kernel: returns when it is over. */
-static int run_hook(const char *sysfs, const char *hook, const char *bdf, uint64_t iters)
+static int run_hook(const struct dmamap_io *io, const char *sysfs, const char *hook,
+		    const char *bdf, uint64_t iters)
 {
 	char cmd[64];
 	int len = snprintf(cmd, sizeof(cmd), "%s %" PRIu64 "\n", bdf, iters);
-	int fd, err;
+	int fd;
 	ssize_t n;
 
 	/*
@@ -261,9 +308,10 @@ static int run_hook(const char *sysfs, const char *hook, const char *bdf, uint64
 	 */
 	if (ist_stop)
 		return ist_err(EX_FAIL, "interrupted");
-	fd = open(hook, O_WRONLY | O_CLOEXEC);
+	fd = io->open(io->ctx, hook);
 	if (fd < 0) {
-		err = errno;
+		int err = -fd;
+
 		if (err == EACCES || err == EPERM)
 			return ist_err(EX_NOTROOT, "cannot open %s: %s (not root?)", hook, strerror(err));
 		if (err == ENOENT)
@@ -271,17 +319,16 @@ static int run_hook(const char *sysfs, const char *hook, const char *bdf, uint64
 		return ist_err(EX_FAIL, "cannot open %s: %s", hook, strerror(err));
 	}
 	/* one write: the hook takes the whole command at once */
-	n = write(fd, cmd, (size_t)len);
-	err = errno;
-	close(fd);
+	n = io->write(io->ctx, fd, cmd, (size_t)len);
+	io->close(io->ctx, fd);
 	if (n < 0)
-		return write_error(sysfs, hook, bdf, err);
+		return write_error(sysfs, hook, bdf, (int)-n);
 	if (n != len)
 		return ist_err(EX_FAIL, "%s took %zd of %d bytes", hook, n, len);
 	return 0;
 }
 
-int mode_dmamap(const struct opts *o, const struct app_env *env)
+int dmamap_run(const struct opts *o, const struct app_env *env, const struct dmamap_io *io)
 {
 	char hook[PATH_MAX], bdf[16], line[4096], why[128];
 	struct dmamap_reply rep;
@@ -290,7 +337,7 @@ int mode_dmamap(const struct opts *o, const struct app_env *env)
 	int ret;
 
 	snprintf(hook, sizeof(hook), "%s/%s", env->sysfs, DMAMAP_HOOK);
-	ret = check_hook(hook);
+	ret = check_hook(io, hook);
 	if (ret)
 		return ret;
 	ret = dmamap_resolve(env->sysfs, o->dev, bdf, sizeof(bdf));
@@ -305,21 +352,22 @@ int mode_dmamap(const struct opts *o, const struct app_env *env)
 
 	/* first touch: IOVA allocator caches, page tables, the flush queue */
 	if (o->warmup) {
-		ret = run_hook(env->sysfs, hook, bdf, o->warmup);
+		ret = run_hook(io, env->sysfs, hook, bdf, o->warmup);
 		if (ret)
 			goto out;
 	}
 	ptmem_read(env->procfs, &r->before);
 	t0 = now_ns();
-	ret = run_hook(env->sysfs, hook, bdf, o->iters);
+	ret = run_hook(io, env->sysfs, hook, bdf, o->iters);
 	if (ret)
 		goto out;
 	r->wall_s = (double)(now_ns() - t0) / 1e9;
 	ptmem_read(env->procfs, &r->after);
 	r->have_pt = true;
 
-	if (read_small_file(hook, line, sizeof(line))) {
-		ret = ist_err(EX_FAIL, "cannot read %s: %s", hook, strerror(errno));
+	ret = io->read(io->ctx, hook, line, sizeof(line));
+	if (ret) {
+		ret = ist_err(EX_FAIL, "cannot read %s: %s", hook, strerror(ret));
 		goto out;
 	}
 	if (dmamap_parse(line, &rep, why, sizeof(why))) {
@@ -339,4 +387,9 @@ int mode_dmamap(const struct opts *o, const struct app_env *env)
 out:
 	free(r);
 	return ret;
+}
+
+int mode_dmamap(const struct opts *o, const struct app_env *env)
+{
+	return dmamap_run(o, env, &dmamap_io_real);
 }

@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "app.h"
 #include "result.h"
 
 /* Relative to the sysfs root: debugfs is mounted on <sysfs>/kernel/debug. */
@@ -35,5 +37,25 @@ int dmamap_resolve(const char *sysfs, const char *dev, char *bdf, size_t len);
 /* Fill r->dmamap from a reply: the sums and the per-operation figures. */
 void dmamap_fill(struct run_result *r, const char *dev, uint64_t warmup,
 		 const struct dmamap_reply *rep);
+
+/*
+ * How the mode reaches the hook, a seam for the tests: stat, one open +
+ * one write + close per run, then a read of the answer.  stat and read
+ * return 0 or an errno value, open an fd or -errno, write the bytes taken
+ * or -errno.  dmamap_io_real is the files themselves.
+ */
+struct dmamap_io {
+	int (*stat)(void *ctx, const char *path);
+	int (*open)(void *ctx, const char *path);
+	ssize_t (*write)(void *ctx, int fd, const void *buf, size_t len);
+	void (*close)(void *ctx, int fd);
+	int (*read)(void *ctx, const char *path, char *buf, size_t len);
+	void *ctx;
+};
+
+extern const struct dmamap_io dmamap_io_real;
+
+/* The mode through io; mode_dmamap() is dmamap_run(o, env, &dmamap_io_real). */
+int dmamap_run(const struct opts *o, const struct app_env *env, const struct dmamap_io *io);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Test runner and helpers. */
+/* Test helpers: output capture, JSON syntax check, temporary trees. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -11,36 +11,6 @@
 #include <unistd.h>
 
 #include "harness.h"
-
-#define MAX_TESTS 256
-
-static struct {
-	const char *name;
-	void (*fn)(void);
-} tests[MAX_TESTS];
-static int ntests;
-static int cur_failures;
-
-void t_register(const char *name, void (*fn)(void))
-{
-	if (ntests < MAX_TESTS) {
-		tests[ntests].name = name;
-		tests[ntests].fn = fn;
-		ntests++;
-	}
-}
-
-void t_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	cur_failures++;
-	fprintf(stderr, "  FAIL %s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- capture (a stack of two) ---- */
 
@@ -325,26 +295,4 @@ void make_link(const char *dir, const char *rel, const char *target)
 	parent_dirs(path);
 	if (symlink(target, path) && errno != EEXIST)
 		abort();
-}
-
-int main(int argc, char **argv)
-{
-	int passed = 0, failed = 0;
-
-	for (int i = 0; i < ntests; i++) {
-		if (argc > 1 && !strstr(tests[i].name, argv[1]))
-			continue;
-		cur_failures = 0;
-		tests[i].fn();
-		if (cur_failures) {
-			failed++;
-			fprintf(stderr, "FAIL %s\n", tests[i].name);
-		} else {
-			passed++;
-			printf("ok   %s\n", tests[i].name);
-		}
-	}
-	free(cap_buf);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
 }

@@ -43,7 +43,7 @@ static void tree_make(struct env_tree *t, bool edu, bool iommufd)
 }
 
 /* Run app_run; check the code and that an error is exactly one line. */
-static void run(struct env_tree *t, int want, const char *want_mode, ...)
+static void run_(struct env_tree *t, int want, const char *want_mode, ...)
 {
 	char *argv[16] = { "iova_stress" };
 	int argc = 1, ret;
@@ -76,9 +76,10 @@ static void run(struct env_tree *t, int want, const char *want_mode, ...)
 		t_fail(__FILE__, __LINE__, "mode %s called unexpectedly", stub_last.what);
 	}
 }
+#define run(...) T_DO(run_(__VA_ARGS__))
 
 /* The exit code of mode MODE (stubbed to return CODE) goes through unchanged. */
-static void passes_through(struct env_tree *t, char *mode, int code)
+static void passes_through_(struct env_tree *t, char *mode, int code)
 {
 	char *argv[] = { "iova_stress", mode, NULL };
 
@@ -90,6 +91,7 @@ static void passes_through(struct env_tree *t, char *mode, int code)
 	capture_end();
 	stub_last.ret = 0;
 }
+#define passes_through(...) T_DO(passes_through_(__VA_ARGS__))
 
 TEST(app_exit_codes)
 {

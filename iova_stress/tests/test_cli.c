@@ -10,7 +10,7 @@
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
 
 /* Parse; expect code; for errors expect exactly one "iova_stress: " line. */
-static int parse(int argc, char **argv, struct opts *o, int want)
+static int parse_(int argc, char **argv, struct opts *o, int want)
 {
 	const char *err;
 	int ret;
@@ -27,6 +27,7 @@ static int parse(int argc, char **argv, struct opts *o, int want)
 		t_fail(__FILE__, __LINE__, "unexpected stderr: '%s'", err);
 	return ret;
 }
+#define parse(...) T_CALL(parse_(__VA_ARGS__))
 
 TEST(cli_defaults)
 {

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmamap: the hook's answer, --dev against fake sysfs trees, and the real
- * mode against a fake hook (a FIFO served by a child process).
+ * dmamap: the hook's answer, --dev against fake sysfs trees, and the mode
+ * against a fake hook behind its I/O seam (struct dmamap_io).
  */
-#include <fcntl.h>
-#include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -16,13 +13,10 @@
 #include "dmamap.h"
 #include "harness.h"
 
-/* dmamap.c is compiled with this name for the tests (see the Makefile). */
-int real_mode_dmamap(const struct opts *o, const struct app_env *env);
-
 #define GOOD "device=0000:00:04.0 domain=dma iterations=100000 map_ns=81234567 " \
 	     "unmap_ns=123456789 total_ns=214567890\n"
 
-static int parse(const char *line, struct dmamap_reply *rep)
+static int parse_(const char *line, struct dmamap_reply *rep)
 {
 	char why[128] = "";
 	int ret = dmamap_parse(line, rep, why, sizeof(why));
@@ -31,6 +25,7 @@ static int parse(const char *line, struct dmamap_reply *rep)
 	CHECK(ret == 0 || why[0]);
 	return ret;
 }
+#define parse(...) T_CALL(parse_(__VA_ARGS__))
 
 TEST(dmamap_parse_good)
 {
@@ -146,7 +141,7 @@ static char *fake_sys(void)
 }
 
 /* Resolve; on success expect want, on failure one "iova_stress: " line. */
-static void resolve(const char *sys, const char *dev, int code, const char *want)
+static void resolve_(const char *sys, const char *dev, int code, const char *want)
 {
 	char bdf[16] = "";
 	const char *err;
@@ -164,6 +159,7 @@ static void resolve(const char *sys, const char *dev, int code, const char *want
 		CHECK_STR(bdf, want);
 	}
 }
+#define resolve(...) T_DO(resolve_(__VA_ARGS__))
 
 TEST(dmamap_resolve_dev)
 {
@@ -186,7 +182,94 @@ TEST(dmamap_resolve_dev)
 	tmpdir_remove(sys);
 }
 
-/* ---- the real mode against a fake hook ---- */
+/* ---- the mode against a fake hook ---- */
+
+/*
+ * The hook as the kernel's lab patch behaves: a write "<bdf> <n>\n" runs
+ * the loop and the next read answers about it.  Each knob makes it fail
+ * the way the kernel would.
+ */
+struct fake_hook {
+	int stat_err;		/* errno of stat(), 0: the file is there */
+	int open_err;		/* errno of open() */
+	int write_err[4];	/* errno of the n-th write, 0: it runs */
+	ssize_t short_write;	/* > 0: every write takes only this much */
+	int read_err;		/* errno of the read */
+	const char *reply;	/* the answer; NULL: made from the last run */
+	const char *domain;	/* for the made answer */
+	int writes, opens, closes;
+	char log[512];		/* every command written */
+	char last[64];		/* the last command that ran */
+};
+
+static int fake_stat(void *ctx, const char *path)
+{
+	struct fake_hook *h = ctx;
+
+	CHECK(strstr(path, "/" DMAMAP_HOOK));
+	return h->stat_err;
+}
+
+static int fake_open(void *ctx, const char *path)
+{
+	struct fake_hook *h = ctx;
+
+	(void)path;
+	if (h->open_err)
+		return -h->open_err;
+	h->opens++;
+	return 100 + h->opens;
+}
+
+static ssize_t fake_write(void *ctx, int fd, const void *buf, size_t len)
+{
+	struct fake_hook *h = ctx;
+	int n = h->writes++;
+
+	CHECK_INT(fd, 100 + h->opens);
+	if ((size_t)n < ARRAY_SIZE(h->write_err) && h->write_err[n])
+		return -h->write_err[n];
+	if (strlen(h->log) + len < sizeof(h->log))
+		strncat(h->log, buf, len);
+	snprintf(h->last, sizeof(h->last), "%.*s", (int)len, (const char *)buf);
+	return h->short_write > 0 ? h->short_write : (ssize_t)len;
+}
+
+static void fake_close(void *ctx, int fd)
+{
+	struct fake_hook *h = ctx;
+
+	CHECK_INT(fd, 100 + h->opens);
+	h->closes++;
+}
+
+static int fake_read(void *ctx, const char *path, char *buf, size_t len)
+{
+	struct fake_hook *h = ctx;
+	char dev[32] = "";
+	unsigned long long iters = 0;
+
+	(void)path;
+	if (h->read_err)
+		return h->read_err;
+	if (h->reply) {
+		snprintf(buf, len, "%s", h->reply);
+		return 0;
+	}
+	if (sscanf(h->last, "%31s %llu", dev, &iters) != 2) {
+		snprintf(buf, len, "%s", "");	/* nothing ran: an empty file */
+		return 0;
+	}
+	snprintf(buf, len, "device=%s domain=%s iterations=%llu map_ns=%llu unmap_ns=%llu "
+		 "total_ns=%llu\n", dev, h->domain ? h->domain : "dma", iters, iters * 800,
+		 iters * 1200, iters * 2100);
+	return 0;
+}
+
+static void fake_init(struct fake_hook *h)
+{
+	memset(h, 0, sizeof(*h));
+}
 
 static char out[1 << 14], err[1 << 12];
 
@@ -195,123 +278,68 @@ static void copy_out(char *dst, size_t len, const char *s)
 	snprintf(dst, len, "%s", s);
 }
 
-static int run_mode(const char *sys, const char *proc, const char *const *args)
+/* The mode with args through io (NULL: the real files); output into out, err. */
+static int run_io_(const char *sys, const struct dmamap_io *io, const char *const *args)
 {
 	char *argv[16] = { "iova_stress", "dmamap" };
-	const struct app_env env = { 0, sys, proc, "/nonexistent" };
+	const struct app_env env = { 0, sys, "/nonexistent", "/nonexistent" };
 	struct opts o;
 	int argc = 2, ret;
 
 	for (; args[argc - 2] && argc < 15; argc++)
 		argv[argc] = (char *)args[argc - 2];
 	argv[argc] = NULL;
-	if (cli_parse(argc, argv, &o)) {
-		t_fail(__FILE__, __LINE__, "cli_parse failed");
+	capture_begin(2);
+	ret = cli_parse(argc, argv, &o);
+	copy_out(err, sizeof(err), capture_end());
+	if (ret) {
+		t_fail(__FILE__, __LINE__, "cli_parse failed: %s", err);
 		return -1;
 	}
 	capture_begin(2);
 	capture_begin(1);
-	ret = real_mode_dmamap(&o, &env);
+	ret = dmamap_run(&o, &env, io ? io : &dmamap_io_real);
 	copy_out(out, sizeof(out), capture_end());
 	copy_out(err, sizeof(err), capture_end());
-	return ret;
-}
-
-/*
- * The hook's part, in a child: take `requests` commands (one write each;
- * the mode may reopen before we saw the end of the previous one, so count
- * lines), record them in `log`, then answer `reply` to the next reader.
- */
-static pid_t serve(const char *fifo, const char *log, int requests, const char *reply)
-{
-	pid_t pid = fork();
-
-	if (pid)
-		return pid;
-	alarm(20);
-	for (int lines = 0; lines < requests;) {
-		int fd = open(fifo, O_RDONLY), lfd;
-		char buf[256];
-		ssize_t n;
-
-		if (fd < 0)
-			_exit(1);
-		lfd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
-		while ((n = read(fd, buf, sizeof(buf))) > 0) {
-			for (ssize_t i = 0; i < n; i++)
-				lines += buf[i] == '\n';
-			if (write(lfd, buf, (size_t)n) != n)
-				_exit(1);
-		}
-		close(lfd);
-		close(fd);
-	}
-	if (reply) {
-		int fd = open(fifo, O_WRONLY);
-
-		if (fd < 0 || write(fd, reply, strlen(reply)) != (ssize_t)strlen(reply))
-			_exit(1);
-		close(fd);
-	}
-	_exit(0);
-}
-
-/* Run the mode with a child as the hook; the child must have been happy. */
-static int run_served(const char *sys, int requests, const char *reply,
-		      const char *const *args)
-{
-	char fifo[512], log[512];
-	pid_t pid;
-	int ret, status = 0;
-
-	snprintf(fifo, sizeof(fifo), "%s/%s", sys, DMAMAP_HOOK);
-	snprintf(log, sizeof(log), "%s/requests", sys);
-	unlink(fifo);
-	unlink(log);
-	if (mkfifo(fifo, 0600))
-		abort();
-	pid = serve(fifo, log, requests, reply);
-	if (pid < 0)
-		abort();
-	alarm(30);	/* a hang here is a failure */
-	ret = run_mode(sys, "/nonexistent", args);
-	alarm(0);
+	/* an error is one line, and nothing on stdout */
 	if (ret) {
-		/* it may still wait for a reader that will not come */
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-	} else {
-		waitpid(pid, &status, 0);
-		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		CHECK_INT(count_lines(err), 1);
+		CHECK(!strncmp(err, "iova_stress: ", 13));
+		CHECK_STR(out, "");
 	}
 	return ret;
 }
+#define run_io(...) T_CALL(run_io_(__VA_ARGS__))
+
+/* The mode against the fake hook h. */
+static int run_fake_(const char *sys, struct fake_hook *h, const char *const *args)
+{
+	const struct dmamap_io io = {
+		fake_stat, fake_open, fake_write, fake_close, fake_read, h,
+	};
+	int ret = run_io(sys, &io, args);
+
+	CHECK_INT(h->opens, h->closes);		/* every open is closed */
+	return ret;
+}
+#define run_fake(...) T_CALL(run_fake_(__VA_ARGS__))
+
+static const char *const no_args[] = { NULL };
+static const char *const json_args[] = { "--iters", "100000", "--json", NULL };
+static const char *const human_args[] = { "--dev", "00:04.0", "--warmup", "0", NULL };
 
 TEST(dmamap_mode_fake_hook)
 {
-	static const char *const json[] = { "--iters", "100000", "--json", NULL };
-	static const char *const human[] = { "--dev", "00:04.0", "--warmup", "0", NULL };
 	static const char *const small[] = { "--iters", "7", "--warmup", "3", NULL };
-	static const char *const gone[] = { "--dev", "/dev/nvme9n1", NULL };
-	char *sys = fake_sys(), log[512], got[256];
-
-	snprintf(log, sizeof(log), "%s/requests", sys);
-
-	/* no hook: a kernel without kernel/lab/, or debugfs not mounted */
-	CHECK_INT(run_mode(sys, "/nonexistent", human), EX_NODEV);
-	CHECK(strstr(err, "iova_stress: no DMA map bench hook: "));
-	CHECK(strstr(err, "/kernel/debug/iommu/dma_map_bench does not exist (the lab kernels "
-			  "carry it from kernel/lab/; is debugfs mounted?)\n"));
-	CHECK_INT(count_lines(err), 1);
-	CHECK_STR(out, "");
-
-	make_dir(sys, "kernel/debug/iommu");
+	char *sys = fake_sys();
+	struct fake_hook h;
 
 	/* warmup, then the timed run; --json */
-	CHECK_INT(run_served(sys, 2, GOOD, json), 0);
+	fake_init(&h);
+	h.reply = GOOD;
+	CHECK_INT(run_fake(sys, &h, json_args), 0);
 	CHECK_STR(err, "");
-	CHECK_INT(read_small_file(log, got, sizeof(got)), 0);
-	CHECK_STR(got, "0000:00:04.0 1000\n0000:00:04.0 100000\n");
+	CHECK_STR(h.log, "0000:00:04.0 1000\n0000:00:04.0 100000\n");
 	CHECK_INT(json_validate(out), 0);
 	CHECK_INT(count_lines(out), 1);
 	CHECK(strstr(out, "{\"mode\":\"dmamap\",\"backend\":null,\"device\":\"0000:00:04.0\","));
@@ -322,30 +350,129 @@ TEST(dmamap_mode_fake_hook)
 			  "\"pair_ns\":2046.91356,\"loop_ns_per_pair\":2145.6789}}\n"));
 
 	/* no warmup, a PCI address, the human report */
-	CHECK_INT(run_served(sys, 1, GOOD, human), 0);
-	CHECK_INT(read_small_file(log, got, sizeof(got)), 0);
-	CHECK_STR(got, "0000:00:04.0 100000\n");
+	fake_init(&h);
+	h.reply = GOOD;
+	CHECK_INT(run_fake(sys, &h, human_args), 0);
+	CHECK_STR(h.log, "0000:00:04.0 100000\n");
 	CHECK(!strncmp(out, "dmamap: device 0000:00:04.0 domain dma pairs 100000 map: 812.3ns "
 			    "unmap: 1234.6ns pair: 2046.9ns\n", 96));
 	CHECK(strstr(out, "\ndevice:          0000:00:04.0 (00:04.0), domain dma (strict invalidation)\n"));
 	CHECK(strstr(out, "\npairs:           100000 dma_map_page+dma_unmap_page of 4K, after 0 untimed\n"));
 
+	/* the answer follows the run asked for; a dma-fq domain */
+	fake_init(&h);
+	h.domain = "dma-fq";
+	CHECK_INT(run_fake(sys, &h, small), 0);
+	CHECK_STR(h.log, "0000:00:04.0 3\n0000:00:04.0 7\n");
+	CHECK(strstr(out, "domain dma-fq pairs 7 map: 800.0ns unmap: 1200.0ns pair: 2000.0ns\n"));
+	CHECK(strstr(out, "\npairs:           7 dma_map_page+dma_unmap_page of 4K, after 3 untimed\n"));
+
 	/* an answer about another run (someone else's, or stale) */
-	CHECK_INT(run_served(sys, 2, GOOD, small), EX_FAIL);
+	fake_init(&h);
+	h.reply = GOOD;
+	CHECK_INT(run_fake(sys, &h, small), EX_FAIL);
 	CHECK(strstr(err, "reports 100000 pairs on 0000:00:04.0, not the 7 on 0000:00:04.0 asked for"));
-	CHECK_INT(count_lines(err), 1);
-	CHECK_STR(out, "");
 
 	/* nothing to read: the hook did not run */
-	CHECK_INT(run_served(sys, 1, "", human), EX_FAIL);
+	fake_init(&h);
+	h.reply = "";
+	CHECK_INT(run_fake(sys, &h, human_args), EX_FAIL);
 	CHECK(strstr(err, "unexpected answer from "));
 	CHECK(strstr(err, "(no device=)"));
-	CHECK_INT(count_lines(err), 1);
+	tmpdir_remove(sys);
+}
+
+/* What each refusal of the hook (the kernel's errno) becomes. */
+TEST(dmamap_mode_hook_errors)
+{
+	static const struct {
+		int stat_err, open_err, write_err, read_err;
+		ssize_t short_write;
+		int code;
+		const char *msg;
+	} cases[] = {
+		{ ENOENT, 0, 0, 0, 0, EX_NODEV, "no DMA map bench hook: " },
+		{ ENOTDIR, 0, 0, 0, 0, EX_NODEV, "is debugfs mounted?" },
+		{ EACCES, 0, 0, 0, 0, EX_NOTROOT, "(not root?)" },
+		{ EIO, 0, 0, 0, 0, EX_FAIL, "cannot stat " },
+		{ 0, EACCES, 0, 0, 0, EX_NOTROOT, "cannot open " },
+		{ 0, EPERM, 0, 0, 0, EX_NOTROOT, "(not root?)" },
+		{ 0, ENOENT, 0, 0, 0, EX_NODEV, "no DMA map bench hook: " },
+		{ 0, ENOMEM, 0, 0, 0, EX_FAIL, "cannot open " },
+		{ 0, 0, ENODEV, 0, 0, EX_NODEV, ": no PCI device 0000:00:04.0" },
+		{ 0, 0, EINVAL, 0, 0, EX_FAIL, "not behind a DMA-API IOMMU domain (group type: identity)" },
+		{ 0, 0, EIO, 0, 0, EX_FAIL, "a dma_map_page() of 0000:00:04.0 failed (EIO)" },
+		{ 0, 0, EINTR, 0, 0, EX_FAIL, "iova_stress: interrupted\n" },
+		{ 0, 0, EBUSY, 0, 0, EX_BUSY, "another run is going on" },
+		{ 0, 0, ENOSPC, 0, 0, EX_FAIL, "dma_map_bench: No space left on device" },
+		{ 0, 0, 0, 0, 5, EX_FAIL, " took 5 of 20 bytes" },
+		{ 0, 0, 0, EACCES, 0, EX_FAIL, "cannot read " },
+	};
+	char *sys = fake_sys();
+	struct fake_hook h;
+	int ret;
+
+	write_file(sys, "devices/pci0000:00/0000:00:04.0/iommu_group/type", "identity\n");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		fake_init(&h);
+		h.stat_err = cases[i].stat_err;
+		h.open_err = cases[i].open_err;
+		h.write_err[0] = cases[i].write_err;
+		h.read_err = cases[i].read_err;
+		h.short_write = cases[i].short_write;
+		ret = run_fake(sys, &h, human_args);
+		if (ret != cases[i].code || !strstr(err, cases[i].msg))
+			t_fail(__FILE__, __LINE__, "case %zu: exit %d, message '%s', want %d and '%s'",
+			       i, ret, err, cases[i].code, cases[i].msg);
+	}
+
+	/* the warm-up's refusal stops the run before the timed one */
+	fake_init(&h);
+	h.write_err[0] = EBUSY;
+	CHECK_INT(run_fake(sys, &h, no_args), EX_BUSY);
+	CHECK_INT(h.writes, 1);
+	fake_init(&h);
+	h.write_err[1] = EINVAL;
+	CHECK_INT(run_fake(sys, &h, no_args), EX_FAIL);
+	CHECK_INT(h.writes, 2);
+
+	/* a signal before a run: nothing more is written */
+	fake_init(&h);
+	ist_stop = 1;
+	CHECK_INT(run_fake(sys, &h, no_args), EX_FAIL);
+	ist_stop = 0;
+	CHECK_STR(err, "iova_stress: interrupted\n");
+	CHECK_INT(h.writes, 0);
 
 	/* --dev that does not resolve: nothing is written to the hook */
-	unlink(log);
-	CHECK_INT(run_mode(sys, "/nonexistent", gone), EX_NODEV);
-	CHECK(access(log, F_OK) != 0);
-	CHECK_INT(count_lines(err), 1);
+	fake_init(&h);
+	{
+		static const char *const gone[] = { "--dev", "/dev/nvme9n1", NULL };
+
+		CHECK_INT(run_fake(sys, &h, gone), EX_NODEV);
+	}
+	CHECK_INT(h.opens, 0);
+	tmpdir_remove(sys);
+}
+
+/* The real I/O on plain files: no hook, and a file that only echoes. */
+TEST(dmamap_mode_real_files)
+{
+	char *sys = fake_sys(), hook[512], got[256];
+
+	/* no hook: a kernel without kernel/lab/, or debugfs not mounted */
+	CHECK_INT(run_io(sys, NULL, human_args), EX_NODEV);
+	CHECK(strstr(err, "iova_stress: no DMA map bench hook: "));
+	CHECK(strstr(err, "/kernel/debug/iommu/dma_map_bench does not exist (the lab kernels "
+			  "carry it from kernel/lab/; is debugfs mounted?)\n"));
+
+	/* a plain file takes the command and reads it back: not an answer */
+	write_file(sys, DMAMAP_HOOK, "");
+	snprintf(hook, sizeof(hook), "%s/%s", sys, DMAMAP_HOOK);
+	CHECK_INT(run_io(sys, NULL, human_args), EX_FAIL);
+	CHECK(strstr(err, "unexpected answer from "));
+	CHECK(strstr(err, "('0000:00:04.0' is not key=value): '0000:00:04.0 100000 '"));
+	CHECK_INT(read_small_file(hook, got, sizeof(got)), 0);
+	CHECK_STR(got, "0000:00:04.0 100000\n");
 	tmpdir_remove(sys);
 }

@@ -39,7 +39,7 @@ static void setup(void)
 }
 
 /* Run a mode with argv (NULL-terminated); stdout/stderr into out/err. */
-static int run(const char *const *args)
+static int run_(const char *const *args)
 {
 	char *argv[32] = { "iova_stress" };
 	const struct app_env env = { 0, "/nonexistent", procdir, "/nonexistent" };
@@ -62,6 +62,7 @@ static int run(const char *const *args)
 	snprintf(err, sizeof(err), "%s", capture_end());
 	return ret;
 }
+#define run(...) T_CALL(run_(__VA_ARGS__))
 
 /* Number under "key" in the n-th JSON line of out (NAN: absent/null). */
 static double num(int line, const char *key)

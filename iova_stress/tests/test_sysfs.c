@@ -39,7 +39,7 @@ static void add_dev(const char *sys, const char *bdf, const char *vendor, const 
 	}
 }
 
-static int find(const char *sys, const char *want, struct pci_dev *d, int code)
+static int find_(const char *sys, const char *want, struct pci_dev *d, int code)
 {
 	const char *err;
 	int ret;
@@ -54,6 +54,7 @@ static int find(const char *sys, const char *want, struct pci_dev *d, int code)
 		CHECK_STR(err, "");
 	return ret;
 }
+#define find(...) T_CALL(find_(__VA_ARGS__))
 
 TEST(pci_discovery)
 {
