@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 
+#include "common.h"
 #include "harness.h"
 #include "rng.h"
 #include "stats.h"
@@ -85,13 +86,48 @@ TEST(stats_percentiles_vs_exact)
 		uint64_t exact = v[rank - 1], got = lat_percentile(&h, qs[i]);
 		double err = (double)(got > exact ? got - exact : exact - got) / (double)exact;
 
-		if (err > 1.0 / 64)
+		/* the bound stats.h promises */
+		if (err > 1.0 / (2 << LAT_SUB_BITS))
 			t_fail(__FILE__, __LINE__, "q=%g exact %" PRIu64 " got %" PRIu64, qs[i],
 			       exact, got);
 	}
 	CHECK_U64(lat_percentile(&h, 1.0), v[N - 1]);
 	CHECK_U64(h.max, v[N - 1]);
 	CHECK_U64(h.min, v[0]);
+}
+
+/*
+ * stats.h promises a percentile within 1/2^(LAT_SUB_BITS+1) of the true
+ * sample, for every value: put each bucket's lowest and highest value as
+ * the median of {1, v, v, UINT64_MAX} (min and max cannot clamp it).
+ */
+TEST(stats_percentile_bound)
+{
+	const double bound = 1.0 / (2 << LAT_SUB_BITS);
+
+	for (unsigned i = 1; i < LAT_NBUCKETS; i++) {
+		uint64_t lo = lat_bucket_low(i), w = lat_bucket_width(i);
+		const uint64_t edges[] = { lo, lo + (w - 1) };
+
+		for (size_t k = 0; k < ARRAY_SIZE(edges); k++) {
+			uint64_t v = edges[k], got;
+			double err;
+
+			lat_init(&h);
+			lat_add(&h, 1);
+			lat_add(&h, v);
+			lat_add(&h, v);
+			lat_add(&h, UINT64_MAX);
+			got = lat_percentile(&h, 0.5);
+			err = ((double)got - (double)v) / (double)v;
+			if (err > bound || err < -bound) {
+				t_fail(__FILE__, __LINE__, "bucket %u: median of %" PRIu64 " is %"
+				       PRIu64 " (off by %.5f, more than 1/%d)", i, v, got, err,
+				       2 << LAT_SUB_BITS);
+				return;
+			}
+		}
+	}
 }
 
 TEST(stats_merge)
