@@ -30,7 +30,7 @@ make -s -C "$tree" O="$obj" olddefconfig >/dev/null
 rc=0
 for p in "${patches[@]}"; do
 	name=${p%%-*}
-	if (cd "$van" && perl scripts/checkpatch.pl --strict --no-tree -q "$REPO/kernel/$p"); then
+	if checkpatch_strict "$van" "$REPO/kernel/$p"; then
 		echo "PASS checkpatch-$name"
 	else
 		echo "FAIL checkpatch-$name"

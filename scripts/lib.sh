@@ -56,6 +56,19 @@ lab_hash() {
 	list_hash "$REPO/kernel/lab/series"
 }
 
+# checkpatch_strict SRC PATCH: checkpatch.pl --strict on PATCH, run in the
+# kernel tree SRC.  Its "does MAINTAINERS need updating?" warning is
+# ignored only when every file the patch adds is under drivers/iommu/intel/,
+# which the INTEL IOMMU (VT-d) entry of MAINTAINERS covers.
+checkpatch_strict() {
+	local src=$1 patch=$2 ign=() added
+	added=$(awk '/^diff --git/ {f = $4} /^new file mode/ {print f}' "$patch")
+	if [[ -n $added ]] && ! grep -qv '^b/drivers/iommu/intel/' <<<"$added"; then
+		ign=(--ignore FILE_PATH_CHANGES)
+	fi
+	(cd "$src" && perl scripts/checkpatch.pl --strict --no-tree -q "${ign[@]}" "$patch")
+}
+
 # timed NAME CMD...: run CMD, then print how long phase NAME took.
 timed() {
 	local name=$1 t0 rc=0

@@ -13,6 +13,8 @@
 #   --sata            also a SATA disk on q35's built-in AHCI (/dev/sda in a
 #                     kernel with CONFIG_SATA_AHCI): libata maps its DMA under
 #                     a lock that its interrupt handler takes
+#   --no-nvme         no NVMe disk (nothing then maps DMA during the boot:
+#                     the KUnit suite reads the IOMMU page counter exactly)
 #   --append STR      more kernel command line
 #   --out DIR         where logs go (default: a new build/runs/<time> folder)
 #   --shell           interactive console instead of a job
@@ -29,7 +31,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 image='' initrd='' mem=${MEM:-4G} smp=2 timeout=900 strict=1 scalable=0 append='' out=''
-shell=0 quiet=0 sata=0 gdbport=''
+shell=0 quiet=0 sata=0 nvme=1 gdbport=''
 while (($#)); do
 	case "$1" in
 	--image) image=$2; shift ;;
@@ -40,6 +42,7 @@ while (($#)); do
 	--lazy) strict=0 ;;
 	--scalable) scalable=1 ;;
 	--sata) sata=1 ;;
+	--no-nvme) nvme=0 ;;
 	--append) append=$2; shift ;;
 	--out) out=$2; shift ;;
 	--shell) shell=1 ;;
@@ -98,16 +101,18 @@ fi
 ((${#cmdline} < 2000)) || die "kernel command line too long (${#cmdline} bytes): shorten the job"
 
 # Sparse scratch disks per run, so that runs never share an image.
-nvme=$out/nvme.img
+nvme_img=$out/nvme.img
 sata_img=$out/sata.img
-rm -f "$nvme" "$sata_img"
-truncate -s 1G "$nvme"
+rm -f "$nvme_img" "$sata_img"
 
 qemu=(qemu-system-x86_64 -machine 'q35,kernel-irqchip=split' "${accel[@]}" -smp "$smp" -m "$mem"
 	-display none -no-reboot
 	-device "$iommu" -device "edu,dma_mask=0xffffffffffffffff"
-	-drive "file=$nvme,if=none,id=nv0,format=raw" -device "nvme,serial=vtd0,drive=nv0"
 	-kernel "$image" -initrd "$initrd" -append "$cmdline")
+if ((nvme)); then
+	truncate -s 1G "$nvme_img"
+	qemu+=(-drive "file=$nvme_img,if=none,id=nv0,format=raw" -device "nvme,serial=vtd0,drive=nv0")
+fi
 [[ -z $gdbport ]] || qemu+=(-gdb "tcp:127.0.0.1:$gdbport")
 if ((sata)); then
 	truncate -s 256M "$sata_img"
@@ -133,7 +138,7 @@ else
 fi
 set -e
 
-rm -f "$nvme" "$sata_img"
+rm -f "$nvme_img" "$sata_img"
 
 # The job's output, without the exit marker.
 grep -av '^VTD_EXIT ' "$out/result.txt" || true

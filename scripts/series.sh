@@ -54,8 +54,7 @@ PY
 	mv "$REPO/kernel/series.tmp" "$REPO/kernel/series"
 	van=$("$REPO/scripts/kernel-src.sh" base)
 	for p in "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch; do
-		(cd "$van" && perl scripts/checkpatch.pl --strict --no-tree -q "$p") ||
-			die "checkpatch: $(basename "$p")"
+		checkpatch_strict "$van" "$p" || die "checkpatch: $(basename "$p")"
 	done
 	log "exported $(grep -c '^0' "$REPO/kernel/series") patches; checkpatch --strict clean"
 	;;

@@ -122,8 +122,50 @@ guest_test() {
 	result "$name" "$ok" "$k, exit $rc, $((SECONDS - t0)) s, log $out"
 }
 
+# kunit_test NAME EXPECT(pass|fail) APPEND: boot the patched debug kernel
+# with KUnit on (and APPEND on its command line); the series' suite runs at
+# boot, before /init, and the job prints its KTAP results from debugfs.
+# pass: one test per case or per parameter of a case (scripts/ktap.py),
+# plus NAME-boot for the boot and its console check.  fail: one test, NAME,
+# which passes when every case of the suite failed.
+kunit_test() {
+	local name=$1 expect=$2 append=$3 out rc=0 t0 line cases failing
+	want "$name" || return 0
+	out=$BUILD/test-runs/$name
+	rm -rf "$out"
+	t0=$SECONDS
+	"$REPO/scripts/run-guest.sh" --image "${image[patched]}" --initrd "$initrd" --out "$out" \
+		--quiet --no-nvme --timeout "${KUNIT_TIMEOUT:-1800}" --append "kunit.enable=1 $append" \
+		-- cat /sys/kernel/debug/kunit/intel_iommu_pgtable/results >"$out.txt" 2>&1 || rc=$?
+	if ((rc != 0)); then
+		sed 's/^/    /' "$out.txt" | tail -n 30
+	fi
+	if [[ $expect == pass ]]; then
+		result "$name-boot" "$((rc == 0))" "patched, exit $rc, $((SECONDS - t0)) s, log $out"
+		while read -r line; do
+			case "$line" in
+			PASS\ *) result "${line#PASS }" 1 ;;
+			FAIL\ *) result "${line#FAIL }" 0 ;;
+			esac
+		done < <(python3 "$REPO/scripts/ktap.py" --prefix "$name-" "$out/result.txt" || true)
+		# Each failed expectation says where and why.
+		grep -a -e 'Expected' -e 'EXPECTATION FAILED' -e 'ASSERTION FAILED' -A2 \
+			"$out/result.txt" | head -n 40 | sed 's/^/    kunit| /' || true
+	else
+		cases=$(python3 "$REPO/scripts/ktap.py" --level case "$out/result.txt" || true)
+		failing=$(grep -c '^FAIL ' <<<"$cases" || true)
+		echo "$cases" | grep '^PASS ' | sed 's/^/    passed although expected to fail: /' || true
+		result "$name" "$((rc == 0 && failing > 0 && $(grep -c '^PASS ' <<<"$cases" || true) == 0))" \
+			"patched, exit $rc, $failing cases failed as expected, $((SECONDS - t0)) s, log $out"
+	fi
+}
+
 guest_tests() {
 	local r=/tests/reclaim.sh
+	# The series' KUnit suite; with reclaim off every case must fail.
+	kunit_test kunit pass ''
+	kunit_test kunit-noreclaim-fails fail 'intel_iommu=noreclaim intel_iommu_kunit_churn_ops=20000'
+
 	guest_test lab-vanilla vanilla pass -- sh /tests/lab-check.sh strict
 	guest_test lab-patched patched pass -- sh /tests/lab-check.sh strict
 	guest_test lab-patched-lazy patched pass --lazy -- sh /tests/lab-check.sh lazy
