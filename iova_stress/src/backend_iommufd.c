@@ -16,7 +16,7 @@
 #include "common.h"
 
 #ifndef VFIO_DEVICE_BIND_IOMMUFD
-#error "linux/vfio.h lacks VFIO_DEVICE_BIND_IOMMUFD: build with make HDR=<6.12 uAPI include dir>"
+#error "linux/vfio.h lacks VFIO_DEVICE_BIND_IOMMUFD: build with the linux-headers/ copy (or make HDR=<6.12 uAPI include dir>)"
 #endif
 
 struct iommufd_priv {
@@ -32,9 +32,9 @@ static void iommufd_close(struct backend *b)
 
 	/* Closing the device detaches it; closing iommufd frees the IOAS. */
 	if (p->device >= 0)
-		close(p->device);
+		b->sys->close(p->device);
 	if (p->iommufd >= 0)
-		close(p->iommufd);
+		b->sys->close(p->iommufd);
 	free(p);
 	b->priv = NULL;
 }
@@ -55,7 +55,7 @@ static int iommufd_open(struct backend *b)
 	b->priv = p;
 
 	snprintf(path, sizeof(path), "%s/iommu", b->devfs);
-	p->iommufd = open(path, O_RDWR | O_CLOEXEC);
+	p->iommufd = b->sys->open(path, O_RDWR | O_CLOEXEC);
 	if (p->iommufd < 0) {
 		ret = errno == ENOENT ?
 		      ist_err(EX_NOIOMMUFD, "iommufd missing: %s does not exist", path) :
@@ -64,7 +64,7 @@ static int iommufd_open(struct backend *b)
 		goto fail;
 	}
 	snprintf(path, sizeof(path), "%s/vfio/devices/vfio%d", b->devfs, b->dev->cdev);
-	p->device = open(path, O_RDWR | O_CLOEXEC);
+	p->device = b->sys->open(path, O_RDWR | O_CLOEXEC);
 	if (p->device < 0) {
 		if (errno == EBUSY)
 			ret = ist_err(EX_BUSY, "device busy: %s is in use", path);
@@ -75,7 +75,7 @@ static int iommufd_open(struct backend *b)
 		goto fail;
 	}
 	bind.iommufd = p->iommufd;
-	if (ioctl(p->device, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
+	if (bk_ioctl(b, p->device, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
 		/*
 		 * EBUSY: the group is open through /dev/vfio/N.  EINVAL (our
 		 * arguments are valid): the device is already open through
@@ -93,13 +93,13 @@ static int iommufd_open(struct backend *b)
 		goto fail;
 	}
 	p->devid = bind.out_devid;
-	if (ioctl(p->iommufd, IOMMU_IOAS_ALLOC, &alloc)) {
+	if (bk_ioctl(b, p->iommufd, IOMMU_IOAS_ALLOC, &alloc)) {
 		ret = ist_err(EX_FAIL, "IOMMU_IOAS_ALLOC: %s", strerror(errno));
 		goto fail;
 	}
 	p->ioas = alloc.out_ioas_id;
 	attach.pt_id = p->ioas;
-	if (ioctl(p->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach)) {
+	if (bk_ioctl(b, p->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach)) {
 		ret = errno == EBUSY ?
 		      ist_err(EX_BUSY, "device busy: VFIO_DEVICE_ATTACH_IOMMUFD_PT: %s", strerror(errno)) :
 		      ist_err(EX_FAIL, "VFIO_DEVICE_ATTACH_IOMMUFD_PT: %s", strerror(errno));
@@ -124,7 +124,7 @@ static int iommufd_map(struct backend *b, uint64_t iova, uint64_t len, void *vad
 		.iova = iova,
 	};
 
-	return ioctl(p->iommufd, IOMMU_IOAS_MAP, &m) ? -errno : 0;
+	return bk_ioctl(b, p->iommufd, IOMMU_IOAS_MAP, &m) ? -errno : 0;
 }
 
 static int iommufd_unmap(struct backend *b, uint64_t iova, uint64_t len)
@@ -137,7 +137,7 @@ static int iommufd_unmap(struct backend *b, uint64_t iova, uint64_t len)
 		.length = len,
 	};
 
-	if (ioctl(p->iommufd, IOMMU_IOAS_UNMAP, &u))
+	if (bk_ioctl(b, p->iommufd, IOMMU_IOAS_UNMAP, &u))
 		return -errno;
 	return u.length == len ? 0 : -ENXIO;
 }
@@ -153,7 +153,7 @@ static int iommufd_unmap_all(struct backend *b, uint64_t *bytes)
 	};
 
 	*bytes = 0;
-	if (ioctl(p->iommufd, IOMMU_IOAS_UNMAP, &u))
+	if (bk_ioctl(b, p->iommufd, IOMMU_IOAS_UNMAP, &u))
 		return errno == ENOENT ? 0 : -errno;
 	*bytes = u.length;
 	return 0;
@@ -179,7 +179,7 @@ static int iommufd_aperture(struct backend *b, struct aperture *ap)
 	};
 
 	aperture_init(ap);
-	if (ioctl(p->iommufd, IOMMU_IOAS_IOVA_RANGES, &q))
+	if (bk_ioctl(b, p->iommufd, IOMMU_IOAS_IOVA_RANGES, &q))
 		return ist_err(EX_FAIL, "IOMMU_IOAS_IOVA_RANGES: %s", strerror(errno));
 	for (uint32_t i = 0; i < q.num_iovas && i < APERTURE_MAX_RANGES; i++)
 		aperture_add(ap, ranges[i].start, ranges[i].last);

@@ -43,11 +43,11 @@ static void vfio_close(struct backend *b)
 	struct vfio_priv *p = b->priv;
 
 	if (p->device >= 0)
-		close(p->device);
+		b->sys->close(p->device);
 	if (p->group >= 0)
-		close(p->group);
+		b->sys->close(p->group);
 	if (p->container >= 0)
-		close(p->container);
+		b->sys->close(p->container);
 	free(p);
 	b->priv = NULL;
 }
@@ -66,32 +66,32 @@ static int vfio_open(struct backend *b)
 	b->priv = p;
 
 	snprintf(path, sizeof(path), "%s/vfio/vfio", b->devfs);
-	p->container = open(path, O_RDWR | O_CLOEXEC);
+	p->container = b->sys->open(path, O_RDWR | O_CLOEXEC);
 	if (p->container < 0) {
 		if (errno == ENOENT) {
-			ret = ist_err(EX_FAIL, "%s does not exist (CONFIG_VFIO_CONTAINER off? try --backend iommufd)",
+			ret = ist_err(EX_NODEV, "%s does not exist (CONFIG_VFIO_CONTAINER off? try --backend iommufd)",
 				      path);
 			goto fail;
 		}
 		ret = open_err(path, errno);
 		goto fail;
 	}
-	if (ioctl(p->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
+	if (bk_ioctl_val(b, p->container, VFIO_GET_API_VERSION, 0) != VFIO_API_VERSION) {
 		ret = ist_err(EX_FAIL, "unknown VFIO API version");
 		goto fail;
 	}
-	if (ioctl(p->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0) {
+	if (bk_ioctl_val(b, p->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0) {
 		ret = ist_err(EX_FAIL, "VFIO type1v2 IOMMU not supported (CONFIG_VFIO_IOMMU_TYPE1?)");
 		goto fail;
 	}
 
 	snprintf(path, sizeof(path), "%s/vfio/%d", b->devfs, b->dev->group);
-	p->group = open(path, O_RDWR | O_CLOEXEC);
+	p->group = b->sys->open(path, O_RDWR | O_CLOEXEC);
 	if (p->group < 0) {
 		ret = open_err(path, errno);
 		goto fail;
 	}
-	if (ioctl(p->group, VFIO_GROUP_GET_STATUS, &status)) {
+	if (bk_ioctl(b, p->group, VFIO_GROUP_GET_STATUS, &status)) {
 		ret = ist_err(EX_FAIL, "VFIO_GROUP_GET_STATUS on %s: %s", path, strerror(errno));
 		goto fail;
 	}
@@ -100,19 +100,19 @@ static int vfio_open(struct backend *b)
 			      b->dev->group);
 		goto fail;
 	}
-	if (ioctl(p->group, VFIO_GROUP_SET_CONTAINER, &p->container)) {
+	if (bk_ioctl(b, p->group, VFIO_GROUP_SET_CONTAINER, &p->container)) {
 		ret = errno == EBUSY ?
 		      ist_err(EX_BUSY, "device busy: group %d already has a container", b->dev->group) :
 		      ist_err(EX_FAIL, "VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
 		goto fail;
 	}
-	if (ioctl(p->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+	if (bk_ioctl_val(b, p->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
 		ret = errno == EBUSY ?
 		      ist_err(EX_BUSY, "device busy: VFIO_SET_IOMMU: %s", strerror(errno)) :
 		      ist_err(EX_FAIL, "VFIO_SET_IOMMU(TYPE1v2): %s", strerror(errno));
 		goto fail;
 	}
-	p->unmap_all = ioctl(p->container, VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL) > 0;
+	p->unmap_all = bk_ioctl_val(b, p->container, VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL) > 0;
 	return 0;
 fail:
 	vfio_close(b);
@@ -130,7 +130,7 @@ static int vfio_map(struct backend *b, uint64_t iova, uint64_t len, void *vaddr)
 		.size = len,
 	};
 
-	return ioctl(p->container, VFIO_IOMMU_MAP_DMA, &m) ? -errno : 0;
+	return bk_ioctl(b, p->container, VFIO_IOMMU_MAP_DMA, &m) ? -errno : 0;
 }
 
 static int vfio_unmap(struct backend *b, uint64_t iova, uint64_t len)
@@ -142,7 +142,7 @@ static int vfio_unmap(struct backend *b, uint64_t iova, uint64_t len)
 		.size = len,
 	};
 
-	if (ioctl(p->container, VFIO_IOMMU_UNMAP_DMA, &u))
+	if (bk_ioctl(b, p->container, VFIO_IOMMU_UNMAP_DMA, &u))
 		return -errno;
 	return u.size == len ? 0 : -ENXIO;
 }
@@ -159,7 +159,7 @@ static int vfio_unmap_all(struct backend *b, uint64_t *bytes)
 		u.size = 1ULL << 63;
 	}
 	*bytes = 0;
-	if (ioctl(p->container, VFIO_IOMMU_UNMAP_DMA, &u))
+	if (bk_ioctl(b, p->container, VFIO_IOMMU_UNMAP_DMA, &u))
 		return -errno;
 	*bytes = u.size;
 	return 0;
@@ -170,7 +170,7 @@ static int vfio_device_fd(struct backend *b, int *fd)
 	struct vfio_priv *p = b->priv;
 
 	if (p->device < 0) {
-		p->device = ioctl(p->group, VFIO_GROUP_GET_DEVICE_FD, b->dev->bdf);
+		p->device = bk_ioctl(b, p->group, VFIO_GROUP_GET_DEVICE_FD, (void *)b->dev->bdf);
 		if (p->device < 0) {
 			if (errno == EBUSY)
 				return ist_err(EX_BUSY, "device busy: %s is open elsewhere", b->dev->bdf);
@@ -194,7 +194,7 @@ static int vfio_aperture(struct backend *b, struct aperture *ap)
 		if (!info)
 			return ist_err(EX_FAIL, "out of memory");
 		info->argsz = argsz;
-		if (ioctl(p->container, VFIO_IOMMU_GET_INFO, info)) {
+		if (bk_ioctl(b, p->container, VFIO_IOMMU_GET_INFO, info)) {
 			free(info);
 			return ist_err(EX_FAIL, "VFIO_IOMMU_GET_INFO: %s", strerror(errno));
 		}
