@@ -30,6 +30,11 @@ int app_run(int argc, char **argv, const struct app_env *env)
 		fflush(stdout);
 		return EX_OK;
 	}
+	if (o.version) {
+		cli_version(stdout);
+		fflush(stdout);
+		return EX_OK;
+	}
 	if (o.mode == MODE_URING)
 		return mode_uring(&o, env);
 	/* needs no VFIO, only debugfs: the mode says so if it cannot open it */

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "common.h"
 #include "units.h"
+#include "version.h"
 
 #define M_SWEEP		(1u << MODE_SWEEP)
 #define M_VERIFY	(1u << MODE_VERIFY)
@@ -20,8 +21,10 @@ enum opt_id {
 	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_VERIFY, O_BACKEND,
 	O_DEVICE, O_MAX_ERRORS, O_SEED, O_THREADS, O_PATTERN, O_OPS,
 	O_DURATION, O_ANCHOR, O_TABLES, O_MAKE_IT_FAIL, O_DEV, O_QD, O_BS, O_ITERS,
-	O_WARMUP, O_JSON, O_QUIET, O_HELP,
+	O_WARMUP, O_JSON, O_QUIET, O_HELP, O_VERSION,
 };
+
+#define GIVEN(id) (1u << (id))
 
 /*
  * An option name may have several entries with disjoint mode masks when
@@ -36,58 +39,70 @@ struct optdef {
 	const char *help;
 };
 
+/* The help says no default: print_options() adds the mode's own. */
 static const struct optdef optdefs[] = {
-	{ O_SIZE, "size", 's', "SIZE", M_IOMMU,
-	  "IOVA space from 0 to sweep (K M G T P units; sweep 1T, verify and threads 64G)" },
+	{ O_SIZE, "size", 's', "SIZE", M_SWEEP | M_VERIFY,
+	  "IOVA space from 0 to sweep (K M G T P units)" },
+	{ O_SIZE, "size", 's', "SIZE", M_THREADS,
+	  "partition, random: IOVA space from 0 (K M G T P units)" },
 	{ O_SIZE2, "size2", 'S', "SIZE", M_SWEEP | M_VERIFY,
 	  "then a second run of SIZE in the same process and container" },
-	{ O_DMA_SIZE, "dma-size", 'd', "SIZE", M_SWEEP | M_VERIFY | M_THREADS,
-	  "bytes per mapping: a power of two, 4K..1G (default 4K)" },
-	{ O_STRIDE, "stride", 0, "SIZE", M_SWEEP | M_VERIFY | M_THREADS,
-	  "IOVA distance between mappings, multiple of --dma-size (default 2M, or --dma-size if larger)" },
+	{ O_DMA_SIZE, "dma-size", 'd', "SIZE", M_SWEEP | M_VERIFY,
+	  "bytes per mapping: a power of two, 4K..1G" },
+	{ O_DMA_SIZE, "dma-size", 'd', "SIZE", M_THREADS,
+	  "partition: bytes per mapping, a power of two, 4K..1G" },
+	{ O_STRIDE, "stride", 0, "SIZE", M_SWEEP | M_VERIFY,
+	  "IOVA distance between mappings, multiple of --dma-size" },
+	{ O_STRIDE, "stride", 0, "SIZE", M_THREADS,
+	  "partition: IOVA distance between mappings, multiple of --dma-size" },
 	{ O_KEEP, "keep", 'k', NULL, M_SWEEP | M_VERIFY,
 	  "map everything, measure, then unmap everything (at most 1Mi mappings)" },
-	{ O_VERIFY, "verify", 0, "N", M_SWEEP | M_VERIFY,
-	  "after the sweep, DMA-verify N sample IOVAs with edu (verify: 8)" },
+	{ O_VERIFY, "verify", 0, "N", M_SWEEP,
+	  "after the sweep, DMA-verify N sample IOVAs with edu, 0..100000" },
+	{ O_VERIFY, "verify", 0, "N", M_VERIFY,
+	  "DMA-verify N sample IOVAs with edu after the sweep, 1..100000" },
 	{ O_BACKEND, "backend", 'b', "vfio|iommufd", M_IOMMU,
-	  "VFIO type1 container or iommufd IOAS (default vfio)" },
+	  "VFIO type1 container or iommufd IOAS" },
 	{ O_DEVICE, "device", 'D', "BDF", M_IOMMU,
-	  "PCI device bound to vfio-pci (default: first edu, else first)" },
+	  "PCI device bound to vfio-pci" },
 	{ O_MAX_ERRORS, "max-errors", 0, "N", M_IOMMU,
-	  "abort after N failed maps/unmaps (default 64)" },
+	  "abort after N failed maps/unmaps" },
 	{ O_SEED, "seed", 0, "N", M_IOMMU,
-	  "seed of the random choices (default 1)" },
+	  "seed of the random choices" },
 	{ O_THREADS, "threads", 't', "N", M_THREADS,
-	  "number of mapping threads, 1..256 (default 2)" },
+	  "number of mapping threads, 1..256" },
 	{ O_PATTERN, "pattern", 'p', "P", M_THREADS,
-	  "partition|churn|random (default partition)" },
+	  "partition|churn|random" },
 	{ O_OPS, "ops", 'n', "N", M_THREADS,
 	  "stop after N map+unmap pairs in total" },
-	{ O_DURATION, "duration", 'T', "SECONDS", M_THREADS | M_URING,
-	  "stop after SECONDS (uring: 10; churn/random without --ops: 5)" },
+	{ O_DURATION, "duration", 'T', "SECONDS", M_THREADS,
+	  "stop after SECONDS (like 10, 2.5 or 500ms)" },
+	{ O_DURATION, "duration", 'T', "SECONDS", M_URING,
+	  "read for SECONDS (like 10, 2.5 or 500ms)" },
 	{ O_ANCHOR, "anchor", 0, NULL, M_THREADS,
 	  "churn: keep one 4K anchor mapped in the churned tables and DMA through it with edu all along" },
 	{ O_TABLES, "tables", 0, "N", M_THREADS,
-	  "churn: number of 2M leaf tables churned, 1..512 (default 4)" },
+	  "churn: number of 2M leaf tables churned, 1..512" },
 	{ O_MAKE_IT_FAIL, "make-it-fail", 0, NULL, M_THREADS,
 	  "set make-it-fail in the mapping threads around their map/unmap loop only (kernel fault injection with task-filter; ENOMEM is counted, not an error)" },
 	{ O_DEV, "dev", 0, "PATH", M_URING,
-	  "block device to read (default /dev/nvme0n1)" },
+	  "block device to read" },
 	{ O_DEV, "dev", 0, "PATH|BDF", M_DMAMAP,
-	  "the PCI device whose DMA domain is timed: its address, or a block device on it (default /dev/nvme0n1)" },
+	  "the PCI device whose DMA domain is timed: its address, or a block device on it" },
 	{ O_QD, "qd", 0, "N", M_URING,
-	  "queue depth, 1..4096 (default 32)" },
+	  "queue depth, 1..4096" },
 	{ O_BS, "bs", 0, "SIZE", M_URING,
-	  "read size, multiple of 512 up to 1M (default 4K)" },
+	  "read size, multiple of 512 up to 1M" },
 	{ O_ITERS, "iters", 0, "N", M_DMAMAP,
-	  "timed map+unmap pairs, 1..100000000 (default 100000)" },
+	  "timed map+unmap pairs, 1..100000000" },
 	{ O_WARMUP, "warmup", 0, "N", M_DMAMAP,
-	  "untimed pairs run first, as a separate run, 0..100000000 (default 1000)" },
+	  "untimed pairs run first, as a separate run, 0..100000000" },
 	{ O_JSON, "json", 'j', NULL, M_ALL,
 	  "print one JSON object per run on stdout instead of the report" },
 	{ O_QUIET, "quiet", 'q', NULL, M_ALL,
 	  "no progress output on stderr" },
 	{ O_HELP, "help", 'h', NULL, M_ALL, "this help" },
+	{ O_VERSION, "version", 0, NULL, M_ALL, "print the version and exit" },
 };
 
 static const char *const mode_names[MODE_NR] = {
@@ -177,9 +192,69 @@ static int bad_value(const struct optdef *d, const char *v, const char *expect)
 		       d->name, v, expect);
 }
 
+/* A parse_uint()/parse_size() failure of v, as the user typed it. */
+static int num_error(const struct optdef *d, const char *v, int err, const char *expect,
+		     uint64_t min, uint64_t max)
+{
+	if (err == UNITS_TOO_LARGE && max == UINT64_MAX)
+		return ist_err(EX_USAGE, "--%s '%s' is too large (more than 64 bits)", d->name, v);
+	if (err == UNITS_TOO_LARGE)
+		return ist_err(EX_USAGE, "--%s '%s' is too large (at most %llu)", d->name, v,
+			       (unsigned long long)max);
+	if (err == UNITS_TOO_SMALL && min == 1)
+		return ist_err(EX_USAGE, "--%s '%s' must be > 0", d->name, v);
+	if (err == UNITS_TOO_SMALL)
+		return ist_err(EX_USAGE, "--%s '%s' is too small (at least %llu)", d->name, v,
+			       (unsigned long long)min);
+	return bad_value(d, v, expect);
+}
+
+static int count(const struct optdef *d, const char *v, uint64_t min, uint64_t max,
+		 uint64_t *out)
+{
+	char expect[64];
+	int err = parse_uint(v, min, max, out);
+
+	if (!err)
+		return 0;
+	snprintf(expect, sizeof(expect), "a count %llu..%llu", (unsigned long long)min,
+		 (unsigned long long)max);
+	return num_error(d, v, err, max == UINT64_MAX ? "an unsigned integer" : expect, min, max);
+}
+
+static enum typed_opt typed_index(enum opt_id id)
+{
+	switch (id) {
+	case O_SIZE2:
+		return TY_SIZE2;
+	case O_DMA_SIZE:
+		return TY_DMA_SIZE;
+	case O_STRIDE:
+		return TY_STRIDE;
+	case O_BS:
+		return TY_BS;
+	default:
+		return TY_SIZE;
+	}
+}
+
+/* A size option's value for a message: 'as typed', or the default, formatted. */
+static const char *shown(char *buf, size_t len, const struct opts *o, enum typed_opt t,
+			 uint64_t v)
+{
+	char f[32];
+
+	if (o->typed[t][0])
+		snprintf(buf, len, "'%s'", o->typed[t]);
+	else
+		snprintf(buf, len, "%s (the default)", fmt_size(f, sizeof(f), v));
+	return buf;
+}
+
 static int apply(struct opts *o, const struct optdef *d, const char *v)
 {
 	uint64_t u;
+	int err;
 
 	switch (d->id) {
 	case O_SIZE:
@@ -187,8 +262,13 @@ static int apply(struct opts *o, const struct optdef *d, const char *v)
 	case O_DMA_SIZE:
 	case O_STRIDE:
 	case O_BS:
-		if (parse_size(v, &u) || u == 0)
-			return bad_value(d, v, "a size like 4K, 2M, 64G or 16T");
+		err = parse_size(v, &u);
+		if (!err && u == 0)
+			err = UNITS_TOO_SMALL;
+		if (err)
+			return num_error(d, v, err, "a size like 4K, 2M, 64G or 16T", 1, UINT64_MAX);
+		/* as typed, for the messages (a longer one is shown cut) */
+		snprintf(o->typed[typed_index(d->id)], sizeof(o->typed[0]), "%s", v);
 		if (d->id == O_SIZE)
 			o->size = u;
 		if (d->id == O_SIZE2)
@@ -203,43 +283,31 @@ static int apply(struct opts *o, const struct optdef *d, const char *v)
 			o->bs = u;
 		return 0;
 	case O_VERIFY:
-		if (parse_uint(v, 0, 100000, &o->verify))
-			return bad_value(d, v, "a count 0..100000");
-		return 0;
+		return count(d, v, o->mode == MODE_VERIFY ? 1 : 0, 100000, &o->verify);
 	case O_MAX_ERRORS:
-		if (parse_uint(v, 0, UINT32_MAX, &o->max_errors))
-			return bad_value(d, v, "a count");
-		return 0;
+		return count(d, v, 0, UINT32_MAX, &o->max_errors);
 	case O_SEED:
-		if (parse_uint(v, 0, UINT64_MAX, &o->seed))
-			return bad_value(d, v, "an unsigned integer");
-		return 0;
+		return count(d, v, 0, UINT64_MAX, &o->seed);
 	case O_THREADS:
-		if (parse_uint(v, 1, 256, &o->threads))
-			return bad_value(d, v, "a count 1..256");
-		return 0;
+		return count(d, v, 1, 256, &o->threads);
 	case O_OPS:
-		if (parse_uint(v, 1, UINT64_MAX / 2, &o->ops))
-			return bad_value(d, v, "a positive count");
-		return 0;
+		return count(d, v, 1, UINT64_MAX / 2, &o->ops);
 	case O_TABLES:
-		if (parse_uint(v, 1, 512, &o->tables))
-			return bad_value(d, v, "a count 1..512");
-		return 0;
+		return count(d, v, 1, 512, &o->tables);
 	case O_QD:
-		if (parse_uint(v, 1, 4096, &o->qd))
-			return bad_value(d, v, "a queue depth 1..4096");
-		return 0;
+		return count(d, v, 1, 4096, &o->qd);
 	case O_ITERS:
-		if (parse_uint(v, 1, DMAMAP_MAX_ITERS, &o->iters))
-			return bad_value(d, v, "a count 1..100000000");
-		return 0;
+		return count(d, v, 1, DMAMAP_MAX_ITERS, &o->iters);
 	case O_WARMUP:
-		if (parse_uint(v, 0, DMAMAP_MAX_ITERS, &o->warmup))
-			return bad_value(d, v, "a count 0..100000000");
-		return 0;
+		return count(d, v, 0, DMAMAP_MAX_ITERS, &o->warmup);
 	case O_DURATION:
-		if (parse_seconds(v, &o->duration))
+		err = parse_seconds(v, &o->duration);
+		if (err == UNITS_TOO_SMALL)
+			return ist_err(EX_USAGE, "--%s '%s' must be > 0", d->name, v);
+		if (err == UNITS_TOO_LARGE)
+			return ist_err(EX_USAGE, "--%s '%s' is too large (at most %.0f s)", d->name,
+				       v, SECONDS_MAX);
+		if (err)
 			return bad_value(d, v, "seconds like 10, 2.5 or 500ms");
 		return 0;
 	case O_BACKEND:
@@ -287,6 +355,9 @@ static int apply(struct opts *o, const struct optdef *d, const char *v)
 	case O_HELP:
 		o->help = true;
 		return 0;
+	case O_VERSION:
+		o->version = true;
+		return 0;
 	}
 	return ist_err(EX_USAGE, "internal: unhandled option --%s", d->name);
 }
@@ -296,24 +367,53 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-static int check_size(const char *name, uint64_t size, const struct opts *o)
+static int check_size(const char *name, enum typed_opt t, uint64_t size, const struct opts *o)
 {
-	char a[32], b[32];
+	char a[48], b[48];
 
 	if (size % SZ_4K)
 		return ist_err(EX_USAGE, "--%s %s is not a multiple of 4K", name,
-			       fmt_size(a, sizeof(a), size));
+			       shown(a, sizeof(a), o, t, size));
 	if (size < o->stride)
 		return ist_err(EX_USAGE, "--%s %s is smaller than --stride %s", name,
-			       fmt_size(a, sizeof(a), size),
-			       fmt_size(b, sizeof(b), o->stride));
+			       shown(a, sizeof(a), o, t, size),
+			       shown(b, sizeof(b), o, TY_STRIDE, o->stride));
+	return 0;
+}
+
+/*
+ * The threads patterns each use some of the options: one given to a
+ * pattern that ignores it is refused by name.
+ */
+static int check_pattern_options(const struct opts *o)
+{
+	static const struct {
+		enum opt_id id;
+		const char *name;
+		unsigned patterns;	/* bit per enum pattern that uses it */
+		const char *why;
+	} uses[] = {
+		{ O_SIZE, "size", 1u << PAT_PARTITION | 1u << PAT_RANDOM,
+		  "churn maps 4K slots of --tables leaf tables around 8G" },
+		{ O_DMA_SIZE, "dma-size", 1u << PAT_PARTITION,
+		  "churn and random map 4K" },
+		{ O_STRIDE, "stride", 1u << PAT_PARTITION,
+		  "churn and random map 4K slots, not a stride" },
+		{ O_TABLES, "tables", 1u << PAT_CHURN, "it sizes the churn window" },
+		{ O_ANCHOR, "anchor", 1u << PAT_CHURN, "the anchor sits in the churned tables" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(uses); i++)
+		if ((o->given & GIVEN(uses[i].id)) && !(uses[i].patterns & (1u << o->pattern)))
+			return ist_err(EX_USAGE, "option --%s does not apply to --pattern %s (%s)",
+				       uses[i].name, pattern_name(o->pattern), uses[i].why);
 	return 0;
 }
 
 /* Cross-option checks, once every option is known. */
 static int validate(struct opts *o)
 {
-	char a[32], b[32];
+	char a[48], b[48];
 	int ret;
 
 	if (o->mode == MODE_DMAMAP) {
@@ -326,25 +426,37 @@ static int validate(struct opts *o)
 		return 0;
 	}
 	if (o->mode == MODE_URING) {
-		if (o->bs % 512 || o->bs > (1u << 20))
-			return ist_err(EX_USAGE, "--bs must be a multiple of 512 up to 1M");
+		if (o->bs > (1u << 20))
+			return ist_err(EX_USAGE, "--bs %s is too large (at most 1M)",
+				       shown(a, sizeof(a), o, TY_BS, o->bs));
+		if (o->bs % 512)
+			return ist_err(EX_USAGE, "--bs %s is not a multiple of 512",
+				       shown(a, sizeof(a), o, TY_BS, o->bs));
 		if (o->duration == 0)
 			o->duration = 10;
 		return 0;
 	}
-	if (!is_pow2(o->dma_size) || o->dma_size < SZ_4K || o->dma_size > SZ_1G)
+	if (o->mode == MODE_THREADS) {
+		ret = check_pattern_options(o);
+		if (ret)
+			return ret;
+	}
+	if (o->dma_size > SZ_1G)
+		return ist_err(EX_USAGE, "--dma-size %s is too large (at most 1G)",
+			       shown(a, sizeof(a), o, TY_DMA_SIZE, o->dma_size));
+	if (!is_pow2(o->dma_size) || o->dma_size < SZ_4K)
 		return ist_err(EX_USAGE, "--dma-size %s must be a power of two from 4K to 1G",
-			       fmt_size(a, sizeof(a), o->dma_size));
+			       shown(a, sizeof(a), o, TY_DMA_SIZE, o->dma_size));
 	/* a 1G --dma-size without --stride: one mapping per 1G */
 	if (!o->stride_given && o->dma_size > o->stride)
 		o->stride = o->dma_size;
 	if (o->stride % o->dma_size)
 		return ist_err(EX_USAGE, "--stride %s is not a multiple of --dma-size %s",
-			       fmt_size(a, sizeof(a), o->stride),
-			       fmt_size(b, sizeof(b), o->dma_size));
-	ret = check_size("size", o->size, o);
+			       shown(a, sizeof(a), o, TY_STRIDE, o->stride),
+			       shown(b, sizeof(b), o, TY_DMA_SIZE, o->dma_size));
+	ret = check_size("size", TY_SIZE, o->size, o);
 	if (!ret && o->size2)
-		ret = check_size("size2", o->size2, o);
+		ret = check_size("size2", TY_SIZE2, o->size2, o);
 	if (ret)
 		return ret;
 	/*
@@ -355,12 +467,11 @@ static int validate(struct opts *o)
 		return ist_err(EX_USAGE, "--keep holds at most %u mappings of the one buffer (the kernel's page pin count): use a smaller --size or a larger --stride",
 			       KEEP_MAX_MAPPINGS);
 	if (o->mode == MODE_THREADS) {
-		if (o->anchor && o->pattern != PAT_CHURN)
-			return ist_err(EX_USAGE, "--anchor needs --pattern churn");
 		if (o->pattern != PAT_PARTITION && !o->ops && o->duration == 0)
 			o->duration = 5;
 		if (o->pattern == PAT_RANDOM && o->size / SZ_4K < o->threads * 64)
-			return ist_err(EX_USAGE, "--size is too small for %llu random threads",
+			return ist_err(EX_USAGE, "--size %s is too small for %llu random threads (at least 256K per thread)",
+				       shown(a, sizeof(a), o, TY_SIZE, o->size),
 				       (unsigned long long)o->threads);
 	}
 	return 0;
@@ -382,17 +493,53 @@ static const struct optdef *find_long(const char *name, size_t len, enum mode m)
 	return any;
 }
 
-static const struct optdef *find_short(char c)
+static const struct optdef *find_short(char c, enum mode m)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(optdefs); i++)
-		if (optdefs[i].short_name && optdefs[i].short_name == c)
+	const struct optdef *any = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(optdefs); i++) {
+		if (!optdefs[i].short_name || optdefs[i].short_name != c)
+			continue;
+		if (optdefs[i].modes & (1u << m))
 			return &optdefs[i];
-	return NULL;
+		if (!any)
+			any = &optdefs[i];
+	}
+	return any;
 }
 
 static bool is_help_arg(const char *a)
 {
 	return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
+static int find_mode(const char *name)
+{
+	for (int k = 0; k < MODE_NR; k++)
+		if (!strcmp(name, mode_names[k]))
+			return k;
+	return -1;
+}
+
+/* "help [MODE]" */
+static int parse_help(int argc, char **argv, struct opts *o)
+{
+	int k;
+
+	set_defaults(o, MODE_SWEEP);
+	o->help = true;
+	if (argc <= 2 || !argv[2])
+		return 0;
+	k = find_mode(argv[2]);
+	if (k < 0)
+		return ist_err(EX_USAGE, "unknown help topic '%s' (topics: sweep, verify, threads, uring, dmamap)",
+			       argv[2]);
+	if (argc > 3 && argv[3])
+		return ist_err(EX_USAGE, "unexpected argument '%s' after help %s", argv[3], argv[2]);
+	set_defaults(o, (enum mode)k);
+	o->help = true;
+	o->mode_given = true;
+	return 0;
 }
 
 int cli_parse(int argc, char **argv, struct opts *o)
@@ -402,38 +549,32 @@ int cli_parse(int argc, char **argv, struct opts *o)
 	int i = 1, ret;
 
 	if (argc > 1 && argv[1] && argv[1][0] != '-') {
-		if (!strcmp(argv[1], "help")) {
-			set_defaults(o, MODE_SWEEP);
-			o->help = true;
-			if (argc > 2 && argv[2]) {
-				for (int k = 0; k < MODE_NR; k++)
-					if (!strcmp(argv[2], mode_names[k])) {
-						set_defaults(o, (enum mode)k);
-						o->help = true;
-						o->mode_given = true;
-					}
-			}
-			return 0;
-		}
-		for (int k = 0; k < MODE_NR; k++)
-			if (!strcmp(argv[1], mode_names[k])) {
-				m = (enum mode)k;
-				given = true;
-			}
-		if (!given) {
+		int k;
+
+		if (!strcmp(argv[1], "help"))
+			return parse_help(argc, argv, o);
+		k = find_mode(argv[1]);
+		if (k < 0) {
 			set_defaults(o, MODE_SWEEP);
 			return ist_err(EX_USAGE, "unknown mode '%s' (modes: sweep, verify, threads, uring, dmamap; see --help)",
 				       argv[1]);
 		}
+		m = (enum mode)k;
+		given = true;
 		i = 2;
 	}
 	set_defaults(o, m);
 	o->mode_given = given;
 
-	/* --help anywhere wins over everything else. */
+	/* --help (then --version) anywhere wins over everything else. */
 	for (int k = i; k < argc; k++)
 		if (argv[k] && is_help_arg(argv[k])) {
 			o->help = true;
+			return 0;
+		}
+	for (int k = i; k < argc; k++)
+		if (argv[k] && !strcmp(argv[k], "--version")) {
+			o->version = true;
 			return 0;
 		}
 
@@ -454,7 +595,7 @@ int cli_parse(int argc, char **argv, struct opts *o)
 			if (eq)
 				val = eq + 1;
 		} else if (a[0] == '-' && a[1] && a[1] != '-' && !a[2]) {
-			d = find_short(a[1]);
+			d = find_short(a[1], m);
 			if (!d)
 				return ist_err(EX_USAGE, "unknown option '%s' (see iova_stress %s --help)",
 					       a, mode_name(m));
@@ -476,8 +617,14 @@ int cli_parse(int argc, char **argv, struct opts *o)
 		ret = apply(o, d, d->arg ? val : "");
 		if (ret)
 			return ret;
+		o->given |= GIVEN(d->id);
 	}
 	return validate(o);
+}
+
+void cli_version(FILE *f)
+{
+	fprintf(f, "iova_stress %s\n", IST_VERSION);
 }
 
 static const char *const mode_text[MODE_NR] = {
@@ -520,19 +667,122 @@ static const char *const mode_text[MODE_NR] = {
 	"map, per unmap and per pair.  Needs root and debugfs mounted.\n",
 };
 
-static void print_exit_codes(FILE *f)
+/* Exit codes, each with the modes that can end with it. */
+static const struct {
+	int code;
+	unsigned modes;
+	const char *text;
+} exit_codes[] = {
+	{ EX_OK, M_ALL, "success" },
+	{ EX_FAIL, M_IOMMU, "other runtime failure (map errors beyond --max-errors, interrupted...)" },
+	{ EX_FAIL, M_URING, "other runtime failure (read errors, interrupted...)" },
+	{ EX_FAIL, M_DMAMAP, "other runtime failure (the hook refused or failed, interrupted...)" },
+	{ EX_USAGE, M_ALL, "usage: unknown mode, option or help topic, bad value" },
+	{ EX_APERTURE, M_IOMMU, "--size beyond the IOMMU aperture (the message gives the maximum)" },
+	{ EX_NODEV, M_SWEEP | M_VERIFY,
+	  "no device bound to vfio-pci, a missing VFIO node, not an edu device (--verify)" },
+	{ EX_NODEV, M_THREADS,
+	  "no device bound to vfio-pci, a missing VFIO node, not an edu device (--anchor)" },
+	{ EX_NODEV, M_URING, "no such block device" },
+	{ EX_NODEV, M_DMAMAP, "no such device, or no dma_map_bench hook (not a lab kernel, no debugfs)" },
+	{ EX_NOTROOT, M_ALL, "not root" },
+	{ EX_BUSY, M_IOMMU, "device busy (EBUSY on open or bind)" },
+	{ EX_BUSY, M_URING, "device busy (EBUSY on open)" },
+	{ EX_BUSY, M_DMAMAP, "the hook is busy with another run" },
+	{ EX_NOIOMMUFD, M_IOMMU, "iommufd missing (/dev/iommu absent; --backend iommufd)" },
+	{ EX_VERIFY, M_SWEEP | M_VERIFY, "DMA verification failed" },
+	{ EX_VERIFY, M_THREADS, "an anchor DMA failed (--anchor)" },
+};
+
+/* One mode's codes; without a mode, every code once, in general terms. */
+static void print_exit_codes(FILE *f, const struct opts *o)
 {
-	fputs("\nExit codes:\n"
-	      "  0  success\n"
-	      "  1  other runtime failure (map errors beyond --max-errors, I/O error...)\n"
-	      "  2  usage: unknown mode or option, bad unit or number\n"
-	      "  3  --size beyond the IOMMU aperture (the message gives the maximum)\n"
-	      "  4  no device bound to vfio-pci, no such device, not an edu device, or\n"
-	      "     no dmamap debugfs hook\n"
-	      "  5  not root\n"
-	      "  6  device busy (EBUSY on open or bind)\n"
-	      "  7  iommufd missing (/dev/iommu absent)\n"
-	      "  8  DMA verification failed\n", f);
+	if (!o->mode_given) {
+		fputs("\nExit codes (\"iova_stress MODE --help\" gives a mode's own):\n"
+		      "  0  success\n"
+		      "  1  other runtime failure (map or read errors, interrupted...)\n"
+		      "  2  usage: unknown mode, option or help topic, bad value\n"
+		      "  3  --size beyond the IOMMU aperture (the message gives the maximum)\n"
+		      "  4  no such device or device node (vfio-pci, /dev/vfio, block device,\n"
+		      "     not an edu device, no dmamap debugfs hook)\n"
+		      "  5  not root\n"
+		      "  6  device busy (EBUSY on open or bind)\n"
+		      "  7  iommufd missing (/dev/iommu absent)\n"
+		      "  8  DMA verification failed\n", f);
+		return;
+	}
+	fputs("\nExit codes:\n", f);
+	for (size_t i = 0; i < ARRAY_SIZE(exit_codes); i++)
+		if (exit_codes[i].modes & (1u << o->mode))
+			fprintf(f, "  %d  %s\n", exit_codes[i].code, exit_codes[i].text);
+}
+
+/* The default of option id in mode m, for its help; "" if it has none. */
+static const char *default_of(enum opt_id id, enum mode m, char *buf, size_t len)
+{
+	struct opts d;
+
+	set_defaults(&d, m);
+	buf[0] = 0;
+	switch (id) {
+	case O_SIZE:
+		fmt_size(buf, len, d.size);
+		break;
+	case O_DMA_SIZE:
+		fmt_size(buf, len, d.dma_size);
+		break;
+	case O_STRIDE:
+		snprintf(buf, len, "2M, or --dma-size if larger");
+		break;
+	case O_VERIFY:
+		snprintf(buf, len, m == MODE_VERIFY ? "%llu" : "%llu: none",
+			 (unsigned long long)d.verify);
+		break;
+	case O_BACKEND:
+		snprintf(buf, len, "%s", backend_name(d.backend));
+		break;
+	case O_DEVICE:
+		snprintf(buf, len, m == MODE_SWEEP ? "the first edu, else the first" :
+			 "the first edu");
+		break;
+	case O_MAX_ERRORS:
+		snprintf(buf, len, "%llu", (unsigned long long)d.max_errors);
+		break;
+	case O_SEED:
+		snprintf(buf, len, "%llu", (unsigned long long)d.seed);
+		break;
+	case O_THREADS:
+		snprintf(buf, len, "%llu", (unsigned long long)d.threads);
+		break;
+	case O_PATTERN:
+		snprintf(buf, len, "%s", pattern_name(d.pattern));
+		break;
+	case O_DURATION:
+		snprintf(buf, len, m == MODE_URING ? "10" :
+			 "none; churn and random without --ops: 5");
+		break;
+	case O_TABLES:
+		snprintf(buf, len, "%llu", (unsigned long long)d.tables);
+		break;
+	case O_DEV:
+		str_copy(buf, d.dev, len);
+		break;
+	case O_QD:
+		snprintf(buf, len, "%llu", (unsigned long long)d.qd);
+		break;
+	case O_BS:
+		fmt_size(buf, len, d.bs);
+		break;
+	case O_ITERS:
+		snprintf(buf, len, "%llu", (unsigned long long)d.iters);
+		break;
+	case O_WARMUP:
+		snprintf(buf, len, "%llu", (unsigned long long)d.warmup);
+		break;
+	default:
+		break;
+	}
+	return buf;
 }
 
 /* "  LEFT  help..." with the help wrapped at 79 columns. */
@@ -569,7 +819,7 @@ static void print_options(FILE *f, enum mode m)
 	fputs("\nOptions:\n", f);
 	for (size_t i = 0; i < ARRAY_SIZE(optdefs); i++) {
 		const struct optdef *d = &optdefs[i];
-		char left[48];
+		char left[48], dflt[64], help[320];
 
 		if (!(d->modes & (1u << m)))
 			continue;
@@ -579,7 +829,11 @@ static void print_options(FILE *f, enum mode m)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", d->name,
 				 d->arg ? " " : "", d->arg ? d->arg : "");
-		print_wrapped(f, left, d->help);
+		if (default_of(d->id, m, dflt, sizeof(dflt))[0])
+			snprintf(help, sizeof(help), "%s (default %s)", d->help, dflt);
+		else
+			snprintf(help, sizeof(help), "%s", d->help);
+		print_wrapped(f, left, help);
 	}
 }
 
@@ -603,8 +857,10 @@ void cli_help(FILE *f, const struct opts *o)
 	}
 	fputs(mode_text[o->mode], f);
 	print_options(f, o->mode);
-	if (mode_uses_backend(o->mode))
+	if (o->mode == MODE_SWEEP || o->mode == MODE_VERIFY)
 		fputs("\nSIZE takes binary units K, M, G, T, P (64G, 16T); --json prints one object\n"
 		      "per run (JSON Lines with --size2).\n", f);
-	print_exit_codes(f);
+	else if (o->mode == MODE_THREADS)
+		fputs("\nSIZE takes binary units K, M, G, T, P (64G, 16T).\n", f);
+	print_exit_codes(f, o);
 }

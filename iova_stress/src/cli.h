@@ -13,10 +13,16 @@ enum mode { MODE_SWEEP, MODE_VERIFY, MODE_THREADS, MODE_URING, MODE_DMAMAP, MODE
 enum backend_kind { BACKEND_VFIO, BACKEND_IOMMUFD };
 enum pattern { PAT_PARTITION, PAT_CHURN, PAT_RANDOM };
 
+/* The size options, whose values messages quote as typed. */
+enum typed_opt { TY_SIZE, TY_SIZE2, TY_DMA_SIZE, TY_STRIDE, TY_BS, TY_NR };
+
 struct opts {
 	enum mode mode;
 	bool mode_given;
 	bool help;
+	bool version;		/* --version */
+	uint32_t given;		/* bit per option given (cli.c's enum opt_id) */
+	char typed[TY_NR][32];	/* the size options as typed, "" if not given */
 
 	/* sweep / verify / threads */
 	enum backend_kind backend;
@@ -58,13 +64,20 @@ const char *backend_name(enum backend_kind b);
 const char *pattern_name(enum pattern p);
 
 /*
- * Parse argv into o.  Returns 0 (o->help set if help was asked for) or
- * EX_USAGE after printing one "iova_stress: ..." line on stderr.
+ * Parse argv into o.  Returns 0 (o->help or o->version set if that was
+ * asked for) or EX_USAGE after printing one "iova_stress: ..." line on
+ * stderr.
  */
 int cli_parse(int argc, char **argv, struct opts *o);
 
-/* Help for o->mode (general overview when no mode was named). */
+/*
+ * Help for o->mode: its options with its defaults and its exit codes
+ * (a general overview when no mode was named).
+ */
 void cli_help(FILE *f, const struct opts *o);
+
+/* "iova_stress VERSION" */
+void cli_version(FILE *f);
 
 /* "0000:00:03.0" or "00:03.0" -> "0000:00:03.0"; -1 if malformed. */
 int normalize_bdf(const char *in, char *out, size_t len);

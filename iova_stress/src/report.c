@@ -153,6 +153,10 @@ void report_human(FILE *f, const struct run_result *r)
 	char a[32], b[32], c[32];
 
 	report_summary_line(f, r);
+	/* every mode's report says so, not only the error line after it */
+	if (r->interrupted)
+		fprintf(f, "%-16s by a signal after %.3f s: the figures cover only the part that ran\n",
+			"INTERRUPTED:", r->wall_s);
 	if (r->mode == MODE_DMAMAP) {
 		human_dmamap(f, r);
 		human_pt(f, r);

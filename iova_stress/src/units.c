@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,18 @@
 
 #include "units.h"
 
-/* Digits of a decimal or 0x-prefixed hex number; no sign, no blanks. */
+/*
+ * Digits of a decimal or 0x-prefixed hex number; no sign, no blanks.
+ * UNITS_TOO_LARGE if they do not fit in 64 bits (*end then points past
+ * them, so the caller can still tell a bad suffix).
+ */
 static int parse_digits(const char *s, uint64_t *out, const char **end)
 {
 	int base = 10;
 	uint64_t v = 0;
 	const char *p = s;
 	int n = 0;
+	bool big = false;
 
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;
@@ -32,14 +38,15 @@ static int parse_digits(const char *s, uint64_t *out, const char **end)
 		else
 			break;
 		if (v > (UINT64_MAX - d) / (uint64_t)base)
-			return -1;
-		v = v * (uint64_t)base + d;
+			big = true;
+		else
+			v = v * (uint64_t)base + d;
 	}
 	if (n == 0)
-		return -1;
+		return UNITS_BAD;
 	*out = v;
 	*end = p;
-	return 0;
+	return big ? UNITS_TOO_LARGE : 0;
 }
 
 int parse_size(const char *s, uint64_t *out)
@@ -48,9 +55,13 @@ int parse_size(const char *s, uint64_t *out)
 	const char *p, *u;
 	uint64_t v;
 	unsigned shift = 0;
+	int ret;
 
-	if (!s || parse_digits(s, &v, &p))
-		return -1;
+	if (!s)
+		return UNITS_BAD;
+	ret = parse_digits(s, &v, &p);
+	if (ret == UNITS_BAD)
+		return ret;
 	if (*p) {
 		u = strchr(units, toupper((unsigned char)*p));
 		if (u) {
@@ -65,9 +76,9 @@ int parse_size(const char *s, uint64_t *out)
 		}
 	}
 	if (*p)
-		return -1;
-	if (shift && v > (UINT64_MAX >> shift))
-		return -1;
+		return UNITS_BAD;
+	if (ret || (shift && v > (UINT64_MAX >> shift)))
+		return UNITS_TOO_LARGE;
 	*out = v << shift;
 	return 0;
 }
@@ -76,11 +87,17 @@ int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	const char *p;
 	uint64_t v;
+	int ret;
 
-	if (!s || parse_digits(s, &v, &p) || *p)
-		return -1;
-	if (v < min || v > max)
-		return -1;
+	if (!s)
+		return UNITS_BAD;
+	ret = parse_digits(s, &v, &p);
+	if (ret == UNITS_BAD || *p)
+		return UNITS_BAD;
+	if (ret || v > max)
+		return UNITS_TOO_LARGE;
+	if (v < min)
+		return UNITS_TOO_SMALL;
 	*out = v;
 	return 0;
 }
@@ -91,18 +108,23 @@ int parse_seconds(const char *s, double *out)
 	double v, mul = 1.0;
 
 	if (!s || !(isdigit((unsigned char)s[0]) || s[0] == '.') || strpbrk(s, "xXpP"))
-		return -1;
+		return UNITS_BAD;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s)
-		return -1;
+	if (end == s)
+		return UNITS_BAD;
 	if (!strcmp(end, "ms"))
 		mul = 1e-3;
 	else if (strcmp(end, "s") && *end)
-		return -1;
+		return UNITS_BAD;
+	/* ERANGE: beyond a double, or so small it underflows */
+	if (errno == ERANGE)
+		return v > 1.0 ? UNITS_TOO_LARGE : UNITS_TOO_SMALL;
 	v *= mul;
-	if (!isfinite(v) || v <= 0.0 || v > 1e7)
-		return -1;
+	if (!isfinite(v) || v > SECONDS_MAX)
+		return UNITS_TOO_LARGE;
+	if (v <= 0.0)
+		return UNITS_TOO_SMALL;
 	*out = v;
 	return 0;
 }

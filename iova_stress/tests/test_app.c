@@ -108,6 +108,11 @@ TEST(app_exit_codes)
 	run(&t, EX_USAGE, NULL, "--size", "12Q", NULL);
 	run(&t, EX_USAGE, NULL, "warp", NULL);
 	run(&t, EX_OK, NULL, "--help", NULL);
+	run(&t, EX_OK, NULL, "help", "threads", NULL);
+	run(&t, EX_USAGE, NULL, "help", "bogus", NULL);
+	run(&t, EX_OK, NULL, "--version", NULL);
+	run(&t, EX_OK, NULL, "threads", "-p", "churn", "--version", NULL);
+	run(&t, EX_USAGE, NULL, "threads", "-p", "churn", "--size", "16T", NULL);
 	run(&t, EX_NODEV, NULL, "--device", "0000:00:07.0", NULL);
 
 	passes_through(&t, "sweep", EX_APERTURE);

@@ -201,6 +201,203 @@ TEST(cli_usage_errors)
 	}
 }
 
+/* Each fault gets its own words, and the value is quoted as typed. */
+TEST(cli_messages)
+{
+	static const struct {
+		const char *args[10];
+		const char *msg;
+	} cases[] = {
+		{ { "--size", "4097" }, "--size '4097' is not a multiple of 4K" },
+		{ { "--size", "0x1001" }, "--size '0x1001' is not a multiple of 4K" },
+		{ { "--size", "0" }, "--size '0' must be > 0" },
+		{ { "--size", "16E" }, "--size '16E' is too large (more than 64 bits)" },
+		{ { "--size", "18446744073709551616" },
+		  "--size '18446744073709551616' is too large (more than 64 bits)" },
+		{ { "--size", "12Q" },
+		  "bad value for --size: '12Q' (expected a size like 4K, 2M, 64G or 16T)" },
+		{ { "--size", "1M" }, "--size '1M' is smaller than --stride 2M (the default)" },
+		{ { "--size", "1M", "--stride", "2048K" },
+		  "--size '1M' is smaller than --stride '2048K'" },
+		{ { "--size2", "5000" }, "--size2 '5000' is not a multiple of 4K" },
+		{ { "--dma-size", "3K" }, "--dma-size '3K' must be a power of two from 4K to 1G" },
+		{ { "--dma-size", "2G" }, "--dma-size '2G' is too large (at most 1G)" },
+		{ { "--dma-size", "0" }, "--dma-size '0' must be > 0" },
+		{ { "--dma-size", "2M", "--stride", "3M" },
+		  "--stride '3M' is not a multiple of --dma-size '2M'" },
+		{ { "--stride", "6K" }, "--stride '6K' is not a multiple of --dma-size 4K (the default)" },
+		{ { "sweep", "--verify", "100001" }, "--verify '100001' is too large (at most 100000)" },
+		{ { "verify", "--verify", "0" }, "--verify '0' must be > 0" },
+		{ { "threads", "--threads", "0" }, "--threads '0' must be > 0" },
+		{ { "threads", "--threads", "257" }, "--threads '257' is too large (at most 256)" },
+		{ { "threads", "--ops", "0" }, "--ops '0' must be > 0" },
+		{ { "threads", "--duration", "0" }, "--duration '0' must be > 0" },
+		{ { "threads", "--duration", "0ms" }, "--duration '0ms' must be > 0" },
+		{ { "threads", "--duration", "2e7" }, "--duration '2e7' is too large (at most 10000000 s)" },
+		{ { "threads", "--seed", "18446744073709551616" },
+		  "--seed '18446744073709551616' is too large (more than 64 bits)" },
+		{ { "threads", "--max-errors", "4294967296" },
+		  "--max-errors '4294967296' is too large (at most 4294967295)" },
+		{ { "threads", "--pattern", "random", "--size", "2M", "--threads", "64" },
+		  "--size '2M' is too small for 64 random threads (at least 256K per thread)" },
+		/* options a pattern does not use are refused by name */
+		{ { "threads", "-p", "churn", "--size", "16T" },
+		  "option --size does not apply to --pattern churn (churn maps 4K slots of --tables leaf tables around 8G)" },
+		{ { "threads", "-p", "churn", "--dma-size", "2M" },
+		  "option --dma-size does not apply to --pattern churn (churn and random map 4K)" },
+		{ { "threads", "-p", "churn", "--stride", "1G" },
+		  "option --stride does not apply to --pattern churn (churn and random map 4K slots, not a stride)" },
+		{ { "threads", "-p", "random", "--dma-size", "2M" },
+		  "option --dma-size does not apply to --pattern random (churn and random map 4K)" },
+		{ { "threads", "--tables", "8" },
+		  "option --tables does not apply to --pattern partition (it sizes the churn window)" },
+		{ { "threads", "-p", "random", "--anchor" },
+		  "option --anchor does not apply to --pattern random (the anchor sits in the churned tables)" },
+		{ { "uring", "--qd", "0" }, "--qd '0' must be > 0" },
+		{ { "uring", "--qd", "4097" }, "--qd '4097' is too large (at most 4096)" },
+		{ { "uring", "--bs", "100" }, "--bs '100' is not a multiple of 512" },
+		{ { "uring", "--bs", "2M" }, "--bs '2M' is too large (at most 1M)" },
+		{ { "uring", "--size", "1G" }, "option --size does not apply to mode uring" },
+		{ { "dmamap", "--iters", "0" }, "--iters '0' must be > 0" },
+		{ { "dmamap", "--iters", "100000001" }, "--iters '100000001' is too large (at most 100000000)" },
+		{ { "dmamap", "--warmup", "1e3" }, "bad value for --warmup: '1e3' (expected a count 0..100000000)" },
+		{ { "help", "bogus" },
+		  "unknown help topic 'bogus' (topics: sweep, verify, threads, uring, dmamap)" },
+		{ { "help", "sweep", "more" }, "unexpected argument 'more' after help sweep" },
+	};
+	struct opts o;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *argv[12] = { "iova_stress" }, want[256];
+		const char *err;
+		int argc = 1, ret;
+
+		for (int k = 0; k < 10 && cases[i].args[k]; k++)
+			argv[argc++] = (char *)cases[i].args[k];
+		capture_begin(2);
+		ret = cli_parse(argc, argv, &o);
+		err = capture_end();
+		snprintf(want, sizeof(want), "iova_stress: %s\n", cases[i].msg);
+		if (ret != EX_USAGE || strcmp(err, want))
+			t_fail(__FILE__, __LINE__, "case %zu (%s %s): exit %d, '%s', want 2, '%s'", i,
+			       argv[1], argv[2] ? argv[2] : "", ret, err, want);
+	}
+}
+
+/*
+ * The command lines the lab runs the tool with (the scripts/guest/tests,
+ * scripts/compare.sh, scripts/dmamap-reclaim.sh, the README), their
+ * variables filled in as the lab fills them: a CLI change that breaks one
+ * fails here, not in a guest.  Keep them in step with the scripts.
+ */
+TEST(cli_lab_command_lines)
+{
+	static const struct {
+		const char *where;
+		const char *line;
+	} lines[] = {
+		{ "guest/tests/churn.sh", "threads --pattern churn --backend iommufd --threads 2 "
+		  "--ops 1000000 --anchor --json -q" },
+		{ "guest/tests/churn.sh", "verify --size 64G --verify 4 --json -q" },
+		{ "guest/tests/dmamap.sh", "dmamap --dev /dev/nvme0n1 --iters 20000 --json -q" },
+		{ "guest/tests/dmamap.sh", "dmamap --dev 0000:00:1f.7 --iters 10 -q" },
+		{ "guest/tests/failalloc.sh", "threads --pattern churn --backend iommufd --threads 2 "
+		  "--ops 50000 --make-it-fail --max-errors 1000000000 --json -q" },
+		{ "guest/tests/reclaim.sh", "sweep --backend vfio --size 64G --json -q" },
+		{ "guest/tests/reclaim.sh", "sweep --backend iommufd --size 256G --json -q" },
+		{ "guest/tests/reclaim.sh", "sweep --backend vfio --size 1T --json -q" },
+		{ "guest/tests/reclaim.sh", "sweep --backend iommufd --size 16T --json -q" },
+		{ "guest/tests/sata.sh", "uring --dev /dev/sda --qd 8 --duration 10 --json -q" },
+		{ "guest/tests/sata.sh", "uring --dev /dev/nvme0n1 --qd 8 --duration 10 --json -q" },
+		{ "guest/tests/sata.sh", "threads --pattern churn --backend iommufd --threads 2 "
+		  "--duration 10 --json -q" },
+		{ "guest/tests/stats.sh", "threads --pattern churn --backend iommufd --threads 2 "
+		  "--duration 6 --json -q" },
+		{ "guest/tests/stats.sh", "uring --dev /dev/nvme0n1 --qd 8 --duration 2 -q" },
+		{ "guest/tests/uring.sh", "uring --dev /dev/nvme0n1 --qd 32 --duration 5 --json -q" },
+		{ "compare.sh", "uring --dev /dev/nvme0n1 --qd 1 --duration 10 --json -q" },
+		{ "compare.sh", "uring --dev /dev/nvme0n1 --qd 32 --duration 15 --json -q" },
+		{ "compare.sh", "dmamap --dev /dev/nvme0n1 --iters 200000 --json -q" },
+		{ "compare.sh", "threads --pattern churn --backend iommufd --threads 2 --duration 10 "
+		  "--json -q" },
+		{ "compare.sh", "sweep --json -q -b vfio -s 64G" },
+		{ "compare.sh", "sweep --json -q -b iommufd -s 256G" },
+		{ "compare.sh", "sweep --json -q -b vfio -s 1T" },
+		{ "compare.sh", "sweep --json -q -b iommufd -s 2T" },
+		{ "compare.sh", "sweep --json -q -b vfio -s 16T" },
+		{ "dmamap-reclaim.sh", "uring --dev /dev/nvme0n1 --qd 32 --duration 3 -q" },
+		{ "dmamap-reclaim.sh", "dmamap --iters 200000 --json -q" },
+	};
+	struct opts o;
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		char buf[256], *argv[24] = { "iova_stress" }, *save = NULL;
+		const char *err;
+		int argc = 1, ret;
+
+		snprintf(buf, sizeof(buf), "%s", lines[i].line);
+		for (char *t = strtok_r(buf, " ", &save); t && argc < 23; t = strtok_r(NULL, " ", &save))
+			argv[argc++] = t;
+		argv[argc] = NULL;
+		capture_begin(2);
+		ret = cli_parse(argc, argv, &o);
+		err = capture_end();
+		if (ret || err[0] || o.help || o.version)
+			t_fail(__FILE__, __LINE__, "%s: 'iova_stress %s' no longer parses: %s",
+			       lines[i].where, lines[i].line, err);
+		/* and still means what the scripts read from it */
+		if (!ret && o.mode != MODE_URING && o.mode != MODE_DMAMAP && !o.json)
+			t_fail(__FILE__, __LINE__, "%s: not --json", lines[i].where);
+	}
+
+	/* a few meanings the scripts rely on */
+	{
+		char *a[] = { "iova_stress", "sweep", "--json", "-q", "-b", "iommufd", "-s", "16T", NULL };
+		char *b[] = { "iova_stress", "threads", "--pattern", "churn", "--backend", "iommufd",
+			      "--threads", "2", "--ops", "50000", "--make-it-fail", "--max-errors",
+			      "1000000000", "--json", "-q", NULL };
+		char *c[] = { "iova_stress", "uring", "--dev", "/dev/sda", "--qd", "8", "--duration",
+			      "10", "--json", "-q", NULL };
+
+		parse(ARGC(a), a, &o, 0);
+		CHECK(o.mode == MODE_SWEEP && o.backend == BACKEND_IOMMUFD && o.json && o.quiet);
+		CHECK_U64(o.size, 16ULL << 40);
+		CHECK_U64(o.stride, 2ULL << 20);
+		CHECK_U64(o.dma_size, 4096);
+		parse(ARGC(b), b, &o, 0);
+		CHECK(o.mode == MODE_THREADS && o.pattern == PAT_CHURN && o.make_it_fail);
+		CHECK_U64(o.ops, 50000);
+		CHECK_U64(o.max_errors, 1000000000);
+		CHECK(o.duration == 0);
+		parse(ARGC(c), c, &o, 0);
+		CHECK_STR(o.dev, "/dev/sda");
+		CHECK_U64(o.qd, 8);
+		CHECK(o.duration == 10);
+		CHECK_U64(o.bs, 4096);
+	}
+}
+
+TEST(cli_version)
+{
+	struct opts o;
+	char *a[] = { "iova_stress", "--version", NULL };
+	char *b[] = { "iova_stress", "dmamap", "--iters", "5", "--version", NULL };
+	char *c[] = { "iova_stress", "uring", "--version=1", NULL };
+	const char *out;
+
+	parse(ARGC(a), a, &o, 0);
+	CHECK(o.version && !o.help);
+	parse(ARGC(b), b, &o, 0);
+	CHECK(o.version && o.mode == MODE_DMAMAP);
+	parse(ARGC(c), c, &o, EX_USAGE);
+	capture_begin(1);
+	cli_version(stdout);
+	out = capture_end();
+	CHECK(!strncmp(out, "iova_stress ", 12));
+	CHECK_INT(count_lines(out), 1);
+	CHECK(strchr("0123456789", out[12]));
+}
+
 TEST(cli_dmamap)
 {
 	struct opts o;
@@ -291,6 +488,78 @@ TEST(cli_help)
 	CHECK(strstr(out, "--dev PATH "));
 	CHECK(strstr(out, "block device to read"));
 	CHECK(!strstr(out, "--iters") && !strstr(out, "PATH|BDF"));
+}
+
+/*
+ * Help of one mode, with each run of blanks made one space (so that a
+ * phrase matches across the wrapping) but the exit code lines kept apart.
+ */
+static const char *mode_help_(const char *mode)
+{
+	static char flat[1 << 14];
+	char *argv[] = { "iova_stress", (char *)mode, "--help", NULL };
+	const char *p;
+	struct opts o;
+	size_t n = 0;
+
+	parse(3, argv, &o, 0);
+	CHECK(o.help && o.mode_given);
+	capture_begin(1);
+	cli_help(stdout, &o);
+	p = strstr(capture_end(), "Options:");
+	for (; p && *p && n + 1 < sizeof(flat); p++) {
+		bool blank = *p == ' ' || *p == '\n';
+
+		if (*p == '\n' && p[1] == ' ' && p[2] == ' ' && p[3] >= '0' && p[3] <= '9')
+			flat[n++] = '|';	/* an exit code line */
+		else if (!blank || (n && flat[n - 1] != ' '))
+			flat[n++] = blank ? ' ' : *p;
+	}
+	flat[n] = 0;
+	return flat;
+}
+#define mode_help(...) T_CALL(mode_help_(__VA_ARGS__))
+
+TEST(cli_help_per_mode)
+{
+	const char *out;
+
+	out = mode_help("sweep");
+	CHECK(strstr(out, "--size SIZE IOVA space from 0 to sweep (K M G T P units) (default 1T)"));
+	CHECK(strstr(out, "edu, 0..100000 (default 0: none)"));
+	CHECK(strstr(out, "| 3 --size beyond the IOMMU aperture"));
+	CHECK(strstr(out, "| 8 DMA verification failed"));
+	CHECK(!strstr(out, "(default 64G)") && !strstr(out, "uring") && !strstr(out, "hook"));
+	CHECK(!strstr(out, "partition") && !strstr(out, "threads"));
+
+	out = mode_help("verify");
+	CHECK(strstr(out, "sweep (K M G T P units) (default 64G)"));
+	CHECK(strstr(out, "1..100000 (default 8)"));
+	CHECK(!strstr(out, "1T"));
+
+	out = mode_help("threads");
+	CHECK(strstr(out, "SECONDS (like 10, 2.5 or 500ms) (default none; churn and random "
+			  "without --ops: 5)"));
+	CHECK(strstr(out, "partition, random: IOVA space from 0 (K M G T P units) (default 64G)"));
+	CHECK(strstr(out, "(default partition)"));
+	CHECK(strstr(out, "| 8 an anchor DMA failed (--anchor)"));
+	CHECK(!strstr(out, "(default 10)") && !strstr(out, "uring") && !strstr(out, "1T"));
+	CHECK(!strstr(out, "--size2") && !strstr(out, "--keep") && !strstr(out, "--verify"));
+
+	out = mode_help("uring");
+	CHECK(strstr(out, "read for SECONDS (like 10, 2.5 or 500ms) (default 10)"));
+	CHECK(strstr(out, "queue depth, 1..4096 (default 32)"));
+	CHECK(strstr(out, "block device to read (default /dev/nvme0n1)"));
+	CHECK(strstr(out, "| 4 no such block device"));
+	CHECK(!strstr(out, "| 3 ") && !strstr(out, "| 7 ") && !strstr(out, "| 8 "));
+	CHECK(!strstr(out, "--ops") && !strstr(out, "churn") && !strstr(out, "vfio-pci"));
+
+	out = mode_help("dmamap");
+	CHECK(strstr(out, "1..100000000 (default 100000)"));
+	CHECK(strstr(out, "0..100000000 (default 1000)"));
+	CHECK(strstr(out, "| 6 the hook is busy with another run"));
+	CHECK(!strstr(out, "| 3 ") && !strstr(out, "| 7 ") && !strstr(out, "| 8 "));
+	CHECK(!strstr(out, "iommufd") && !strstr(out, "vfio-pci"));
 }
 
 TEST(cli_bdf)

@@ -176,6 +176,38 @@ TEST(report_json_threads_uring)
 	free(s);
 }
 
+/* An interrupted run says so in every mode's report, human and JSON. */
+TEST(report_interrupted_every_mode)
+{
+	struct run_result r;
+
+	for (int m = 0; m < MODE_NR; m++) {
+		char *s;
+
+		sweep_result(&r);
+		r.mode = (enum mode)m;
+		r.uring.ran = m == MODE_URING;
+		r.dmamap.ran = m == MODE_DMAMAP;
+		r.threads.ran = m == MODE_THREADS;
+		r.wall_s = 2.5;
+		r.interrupted = false;
+		s = render(&r, 1);
+		if (strstr(s, "INTERRUPTED"))
+			t_fail(__FILE__, __LINE__, "%s: a complete run reads as interrupted",
+			       mode_name(r.mode));
+		free(s);
+		r.interrupted = true;
+		s = render(&r, 1);
+		if (!strstr(s, "\nINTERRUPTED:     by a signal after 2.500 s: the figures cover only the part that ran\n"))
+			t_fail(__FILE__, __LINE__, "%s: the report does not say it was interrupted:\n%s",
+			       mode_name(r.mode), s);
+		free(s);
+		s = render(&r, 2);
+		CHECK(strstr(s, "\"interrupted\":true,"));
+		free(s);
+	}
+}
+
 TEST(report_human_and_json_fuzz)
 {
 	struct run_result r;

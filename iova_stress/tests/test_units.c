@@ -27,16 +27,28 @@ TEST(units_parse_size_invalid)
 {
 	static const char *const bad[] = {
 		"", "G", "-1", "+4K", " 4K", "4K ", "4 K", "4Q", "4KK", "4Ki", "4KiBB",
-		"1.5G", "16E", "18446744073709551616", "0x", "0xG", "4K\n", "1e3", "K4",
-		"99999999999999999999T", "0x10000000000000000",
+		"1.5G", "0x", "0xG", "4K\n", "1e3", "K4", "99999999999999999999Q",
+	};
+	/* well formed, but beyond 64 bits */
+	static const char *const big[] = {
+		"16E", "18446744073709551616", "99999999999999999999T", "0x10000000000000000",
+		"17179869184G",
 	};
 	uint64_t v = 77;
+	int ret;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (parse_size(bad[i], &v) != -1)
-			t_fail(__FILE__, __LINE__, "parse_size(\"%s\") accepted", bad[i]);
+		ret = parse_size(bad[i], &v);
+		if (ret != UNITS_BAD)
+			t_fail(__FILE__, __LINE__, "parse_size(\"%s\"): %d, not UNITS_BAD", bad[i], ret);
 	}
-	CHECK_INT(parse_size(NULL, &v), -1);
+	for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		ret = parse_size(big[i], &v);
+		if (ret != UNITS_TOO_LARGE)
+			t_fail(__FILE__, __LINE__, "parse_size(\"%s\"): %d, not UNITS_TOO_LARGE",
+			       big[i], ret);
+	}
+	CHECK_INT(parse_size(NULL, &v), UNITS_BAD);
 	CHECK_U64(v, 77);
 }
 
@@ -47,8 +59,10 @@ TEST(units_parse_uint_and_seconds)
 
 	CHECK_INT(parse_uint("8", 1, 16, &v), 0);
 	CHECK_U64(v, 8);
-	CHECK_INT(parse_uint("0", 1, 16, &v), -1);
-	CHECK_INT(parse_uint("17", 1, 16, &v), -1);
+	CHECK_INT(parse_uint("0", 1, 16, &v), UNITS_TOO_SMALL);
+	CHECK_INT(parse_uint("17", 1, 16, &v), UNITS_TOO_LARGE);
+	CHECK_INT(parse_uint("18446744073709551616", 0, UINT64_MAX, &v), UNITS_TOO_LARGE);
+	CHECK_INT(parse_uint("18446744073709551616x", 0, UINT64_MAX, &v), UNITS_BAD);
 	CHECK_INT(parse_uint("4K", 0, 100000, &v), -1);
 	CHECK_INT(parse_uint("-3", 0, 10, &v), -1);
 	CHECK_INT(parse_uint("", 0, 10, &v), -1);
@@ -59,11 +73,11 @@ TEST(units_parse_uint_and_seconds)
 	CHECK(d == 2.5);
 	CHECK_INT(parse_seconds("500ms", &d), 0);
 	CHECK(d > 0.4999 && d < 0.5001);
-	CHECK_INT(parse_seconds("0", &d), -1);
+	CHECK_INT(parse_seconds("0", &d), UNITS_TOO_SMALL);
 	CHECK_INT(parse_seconds("-1", &d), -1);
 	CHECK_INT(parse_seconds("nan", &d), -1);
 	CHECK_INT(parse_seconds("inf", &d), -1);
-	CHECK_INT(parse_seconds("1e99", &d), -1);
+	CHECK_INT(parse_seconds("1e99", &d), UNITS_TOO_LARGE);
 	CHECK_INT(parse_seconds("10m", &d), -1);
 	CHECK_INT(parse_seconds("", &d), -1);
 	CHECK_INT(parse_seconds("0x10", &d), -1);
