@@ -40,11 +40,11 @@ if ((check)); then
 		cmp -s "$src/$f" "$dst/$f" || stale+=("$f")
 	done
 	if ((${#stale[@]})); then
-		echo "iova_stress/linux-headers is stale: ${stale[*]} differ from $src" \
-			"(refresh: iova_stress/update-headers.sh $src)" >&2
+		echo "$dst is stale, these differ from $src: ${stale[*]}" \
+			"(refresh: $0 $src)" >&2
 		exit 1
 	fi
-	echo "iova_stress/linux-headers matches $src (${FILES[*]})"
+	echo "$dst matches $src (${FILES[*]})"
 	exit 0
 fi
 
