@@ -25,6 +25,7 @@ enum opt_id {
 };
 
 #define GIVEN(id) (1u << (id))
+_Static_assert(O_VERSION < 32, "struct opts.given has a bit per option");
 
 /*
  * An option name may have several entries with disjoint mode masks when
@@ -528,7 +529,7 @@ static int parse_help(int argc, char **argv, struct opts *o)
 
 	set_defaults(o, MODE_SWEEP);
 	o->help = true;
-	if (argc <= 2 || !argv[2])
+	if (argc <= 2 || !argv[2] || is_help_arg(argv[2]))
 		return 0;
 	k = find_mode(argv[2]);
 	if (k < 0)

@@ -212,8 +212,8 @@ static int run_one(const struct test *t, unsigned timeout_s)
 			WTERMSIG(status), strsignal(WTERMSIG(status)),
 			verdict ? " after the test" : "");
 	else if (!verdict)
-		fprintf(stderr, "FAIL %s: exited with status %d before the test ended\n",
-			t->name, WEXITSTATUS(status));
+		fprintf(stderr, "FAIL %s: exited with status %d before the test ended (a sanitizer's "
+			"report above, or an exit in the code under test)\n", t->name, WEXITSTATUS(status));
 	else if (verdict == 'F')
 		fprintf(stderr, "FAIL %s\n", t->name);
 	else if (WEXITSTATUS(status))

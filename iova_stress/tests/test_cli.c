@@ -457,6 +457,15 @@ TEST(cli_help)
 	parse(ARGC(b), b, &o, 0);
 	CHECK(o.help);
 	CHECK_INT(o.mode, MODE_URING);
+	{
+		char *h[] = { "iova_stress", "help", NULL };
+		char *hh[] = { "iova_stress", "help", "--help", NULL };
+
+		parse(ARGC(h), h, &o, 0);
+		CHECK(o.help && !o.mode_given);
+		parse(ARGC(hh), hh, &o, 0);
+		CHECK(o.help && !o.mode_given);
+	}
 
 	parse(ARGC(c), c, &o, 0);
 	CHECK(o.help && !o.mode_given);
