@@ -27,6 +27,11 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* End the current test now, as failed (after t_fail). */
 void t_abort(void) __attribute__((noreturn));
+/*
+ * End the current test now as skipped: what it needs is not there (it
+ * counts as passed; the runner prints the reason).
+ */
+void t_skip(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Name of the test being run. */
 const char *t_current(void);
 

@@ -2,7 +2,8 @@
 /*
  * The test runner: every test in a child process of its own, in its own
  * process group, with a timeout.  The child sends one byte on a pipe when
- * the test function has returned ('P' passed, 'F' failed); a child that
+ * the test function has returned ('P' passed, 'F' failed, 'S' skipped,
+ * which counts as passed); a child that
  * dies, exits early or outlives its timeout (killed with its whole group)
  * is one failure, and the run goes on.  The last line is always
  * "N passed, N failed".
@@ -94,15 +95,35 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void send_verdict(void)
+static void send_verdict_char(char c)
 {
-	char c = cur_failures ? 'F' : 'P';
-
 	fflush(stdout);
 	fflush(stderr);
 	/* a process the test forked must not speak for it */
 	if (getpid() == test_pid && write(verdict_fd, &c, 1) != 1)
 		_exit(99);
+}
+
+static void send_verdict(void)
+{
+	send_verdict_char(cur_failures ? 'F' : 'P');
+}
+
+void t_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cur_failures) {
+		send_verdict();
+		_exit(1);
+	}
+	fprintf(stderr, "  SKIP %s: ", t_current());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	send_verdict_char('S');
+	exit(0);
 }
 
 void t_abort(void)
@@ -216,6 +237,10 @@ static int run_one(const struct test *t, unsigned timeout_s)
 			"report above, or an exit in the code under test)\n", t->name, WEXITSTATUS(status));
 	else if (verdict == 'F')
 		fprintf(stderr, "FAIL %s\n", t->name);
+	else if (verdict == 'S' && !WEXITSTATUS(status)) {
+		printf("ok   %s # SKIP\n", t->name);
+		return 1;
+	}
 	else if (WEXITSTATUS(status))
 		fprintf(stderr, "FAIL %s: exit status %d after the test passed (a leak?)\n",
 			t->name, WEXITSTATUS(status));
