@@ -19,21 +19,30 @@ RESULT = re.compile(r'^(?P<indent> *)(?P<status>not ok|ok) (?P<num>\d+) (?P<name
                     r'(?: # (?P<directive>SKIP.*))?$')
 
 
+SUBTEST = re.compile(r'^(?P<indent> *)# Subtest: (?P<name>.*)$')
+
+
 def results(lines):
-    """(depth, name, ok, skip, is_parent) for every result line, in order."""
+    """(depth, name, ok, skip, is_parent, group) for every result line,
+    in order; group: the "# Subtest:" that the result belongs to."""
     out = []
     prev_indent = None
+    groups = {}
     for line in lines:
         line = line.rstrip('\n')
         # Console lines carry a printk timestamp: "[    1.234] ".
         line = re.sub(r'^\[\s*\d+\.\d+\] ', '', line)
+        m = SUBTEST.match(line)
+        if m:
+            groups[len(m['indent'])] = m['name'].strip()
+            continue
         m = RESULT.match(line)
         if not m:
             continue
         indent = len(m['indent'])
         parent = prev_indent is not None and prev_indent > indent
         out.append((indent, m['name'].strip(), m['status'] == 'ok',
-                    m['directive'] is not None, parent))
+                    m['directive'] is not None, parent, groups.get(indent, '')))
         prev_indent = indent
     return out
 
@@ -47,13 +56,10 @@ def report(res, level, prefix):
     lines, passed, failed = [], 0, 0
     if not res:
         return ['FAIL %sno-results (no KTAP result line)' % prefix], 0, 1
-    depths = sorted({d for d, *_ in res})
+    depths = sorted({r[0] for r in res})
     # The suite's own line is the shallowest; its cases are one level in.
     case_depth = depths[1] if len(depths) > 1 else depths[0]
-    case = None
-    for depth, name, ok, skip, parent in res:
-        if depth == case_depth:
-            case = name
+    for depth, name, ok, skip, parent, group in res:
         if level == 'case':
             if depth != case_depth:
                 continue
@@ -61,7 +67,7 @@ def report(res, level, prefix):
         else:
             if parent or depth < case_depth:
                 continue
-            full = name if depth == case_depth else '%s-%s' % (case, name)
+            full = name if depth == case_depth else '%s-%s' % (group, name)
         full = prefix + name_of(full)
         if ok and not skip:
             passed += 1

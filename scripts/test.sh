@@ -27,7 +27,9 @@ want() { [[ $1 =~ $filter ]]; }
 # add_summary NAME OUTPUT: add the counts of OUTPUT's closing
 # "N passed, N failed" line; a missing line is one failure.
 add_summary() {
-	if [[ $(echo "$2" | tail -n 1) =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	# The last such line: make adds its own error line after it on failure.
+	if [[ $(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$2" | tail -n 1) =~ \
+		^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 		passed=$((passed + BASH_REMATCH[1]))
 		failed=$((failed + BASH_REMATCH[2]))
 		((BASH_REMATCH[2] == 0)) || failures+=("$1 (${BASH_REMATCH[2]})")
@@ -46,16 +48,33 @@ host_tests() {
 	fi
 	if want shellcheck; then
 		if (cd "$REPO" && shellcheck scripts/*.sh scripts/guest/init scripts/guest/tests/*.sh \
-			.ci/run); then
+			iova_stress/*.sh .ci/run); then
 			result shellcheck 1
 		else
 			result shellcheck 0
+		fi
+	fi
+	if want uapi-headers; then
+		# iova_stress/linux-headers/ must match the installed kernel's.
+		if "$REPO/scripts/check-headers.sh"; then
+			result uapi-headers 1
+		else
+			result uapi-headers 0
 		fi
 	fi
 	if want report-selftest; then
 		if out=$(python3 "$REPO/scripts/report.py" --selftest 2>&1); then :; fi
 		echo "$out" | tail -n 5
 		add_summary report-selftest "$out"
+	fi
+	if want ktap-parser; then
+		# The suite's KTAP as series v6 printed it (a results file from
+		# debugfs): 18 of 23 results passed, 8 of 11 cases.
+		local d=$REPO/scripts/testdata
+		result ktap-parser "$([[ "$(python3 "$REPO/scripts/ktap.py" "$d/ktap-v6-kunit.txt" |
+			tail -n 1)" == '18 passed, 5 failed' && "$(python3 "$REPO/scripts/ktap.py" \
+			--level case "$d/ktap-v6-kunit.txt" | tail -n 1)" == '8 passed, 3 failed' ]] &&
+			echo 1 || echo 0)"
 	fi
 	if want check-log; then
 		local d=$REPO/scripts/testdata c
