@@ -12,12 +12,22 @@ work=$BUILD/series-work
 ident=(-c user.name=vtd-reclaim -c user.email=vtd-reclaim@example.org)
 base_tag=vanilla
 
+# patches: the series' patch files in order (NNNN-*.patch but the cover
+# letter, 0000), as paths.
+patches() {
+	local f
+	for f in "$REPO"/kernel/[0-9][0-9][0-9][0-9]-*.patch; do
+		[[ $(basename "$f") == 0000-* ]] || echo "$f"
+	done
+}
+
 case "${1:-}" in
 work)
 	[[ ! -e $work ]] || die "$work exists; remove it first"
 	van=$("$REPO/scripts/kernel-src.sh" base)
 	mkdir -p "$work"
-	files=$(cat "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch | grep -E '^\+\+\+ b/' | cut -c7- | sort -u)
+	mapfile -t list < <(patches)
+	files=$(cat "${list[@]}" | grep -E '^\+\+\+ b/' | cut -c7- | sort -u)
 	for f in $files; do
 		mkdir -p "$work/$(dirname "$f")"
 		cp "$van/$f" "$work/$f"
@@ -26,7 +36,7 @@ work)
 	git -C "$work" add -A
 	git "${ident[@]}" -C "$work" commit -qm "base: linux-source $(debver)"
 	git -C "$work" tag "$base_tag"
-	git "${ident[@]}" -C "$work" am -q "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch
+	git "${ident[@]}" -C "$work" am -q "${list[@]}"
 	git -C "$work" log --oneline
 	;;
 export)
@@ -49,11 +59,11 @@ PY
 	rm -f "$old"
 	{
 		sed -n '/^#/p' "$REPO/kernel/series"
-		(cd "$REPO/kernel" && ls 0[0-9][0-9][1-9]-*.patch)
+		patches | xargs -n1 basename
 	} >"$REPO/kernel/series.tmp"
 	mv "$REPO/kernel/series.tmp" "$REPO/kernel/series"
 	van=$("$REPO/scripts/kernel-src.sh" base)
-	for p in "$REPO"/kernel/0[0-9][0-9][1-9]-*.patch; do
+	for p in $(patches); do
 		checkpatch_strict "$van" "$p" || die "checkpatch: $(basename "$p")"
 	done
 	log "exported $(grep -c '^0' "$REPO/kernel/series") patches; checkpatch --strict clean"
