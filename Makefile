@@ -78,7 +78,7 @@ help:
 	@echo 'make run, make shell:  KERNEL=vanilla|patched  CONFIG=lab|debug  ARGS="sweep --size 64G"'
 	@echo '  MEM=4G  MODE=strict|lazy  SCALABLE=0|1  TIMEOUT=seconds'
 	@echo 'Every boot:    ACCEL=tcg|kvm (default: KVM if a probe boots with it)  ICOUNT=1 (TCG -icount)'
-	@echo 'make test:     TESTS=regex (only the matching tests)  CHURN_OPS=1000000  FAIL_OPS=50000'
+	@echo 'make test:     TESTS=regex (only the matching tests)  CHURN_OPS=200000  FAIL_OPS=50000'
 	@echo 'make compare:  QUICK=1 (1 round, small sweeps)  ROUNDS=3  SIZES="64G 256G 1T 2T"'
 	@echo '  SIZES_PATCHED=16T  DURATION=10 (s per io_uring/churn run)  MAX_GUEST_MEM'
 	@echo '  SWEEP_S_PER_TIB="38 29"  RESUME=1  WAIT_IDLE=0  CONTENDED_RETRIES=2'
