@@ -52,7 +52,8 @@ old = open(sys.argv[1]).read()
 new = open(sys.argv[2]).read()
 subject = re.search(r'^Subject: \[PATCH[^\]]*\] (.*)$', old, re.M).group(1)
 head, _, rest = old.partition('\n\n')
-blurb = rest.split('\nvtd-reclaim (')[0].rstrip('\n') + '\n'
+# The blurb ends where format-patch's shortlog starts ("Author (N):").
+blurb = re.split(r'\n[^\n]+ \(\d+\):\n  ', rest)[0].rstrip('\n') + '\n'
 new = new.replace('*** SUBJECT HERE ***', subject).replace('*** BLURB HERE ***\n', blurb)
 open(sys.argv[2], 'w').write(new)
 PY
