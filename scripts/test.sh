@@ -114,31 +114,44 @@ guest_setup() {
 	export ACCEL
 }
 
+# boot NAME KERNEL RUN-GUEST-OPTIONS... -- JOB...: boot KERNEL's debug image
+# into $BUILD/test-runs/NAME (run-guest.sh's own output in NAME.txt); sets
+# boot_rc (its exit code) and boot_out (the folder).
+boot_rc=0 boot_out=''
+boot() {
+	local name=$1 k=$2
+	shift 2
+	boot_out=$BUILD/test-runs/$name
+	rm -rf "$boot_out"
+	boot_rc=0
+	"$REPO/scripts/run-guest.sh" --image "${image[$k]}" --initrd "$initrd" --out "$boot_out" \
+		--quiet "$@" >"$boot_out.txt" 2>&1 || boot_rc=$?
+}
+
+# show_boot: what the last boot said, for a failure: run-guest.sh's output
+# and the job's stderr, which goes to the guest console (its lines that are
+# not kernel messages), where errors are said.
+show_boot() {
+	sed 's/^/    /' "$boot_out.txt" | tail -n 30
+	grep -av -e '^\[' -e '^[[:space:]]*$' "$boot_out/console.log" 2>/dev/null |
+		tail -n 15 | sed 's/^/    console| /' || true
+}
+
 # guest_test NAME KERNEL EXPECT(pass|fail) [run-guest options] -- JOB...
 guest_test() {
-	local name=$1 k=$2 expect=$3 out rc=0 t0 ok
+	local name=$1 k=$2 expect=$3 t0 ok=0
 	shift 3
 	want "$name" || return 0
-	out=$BUILD/test-runs/$name
-	rm -rf "$out"
 	t0=$SECONDS
-	"$REPO/scripts/run-guest.sh" --image "${image[$k]}" --initrd "$initrd" --out "$out" \
-		--quiet "$@" >"$out.txt" 2>&1 || rc=$?
-	ok=0
+	boot "$name" "$k" "$@"
 	if [[ $expect == pass ]]; then
-		((rc == 0)) && ok=1
+		((boot_rc == 0)) && ok=1
 	else
 		# Expected to fail the job itself, never the log check or by hanging.
-		((rc != 0 && rc < 90)) && ok=1
+		((boot_rc != 0 && boot_rc < 90)) && ok=1
 	fi
-	if ((!ok)); then
-		sed 's/^/    /' "$out.txt" | tail -n 30
-		# The job's stderr goes to the guest console: show its lines
-		# (those that are not kernel messages), where errors are said.
-		grep -av -e '^\[' -e '^[[:space:]]*$' "$out/console.log" 2>/dev/null |
-			tail -n 15 | sed 's/^/    console| /' || true
-	fi
-	result "$name" "$ok" "$k, exit $rc, $((SECONDS - t0)) s, log $out"
+	((ok)) || show_boot
+	result "$name" "$ok" "$k, exit $boot_rc, $((SECONDS - t0)) s, log $boot_out"
 }
 
 # kunit_test NAME EXPECT(pass|fail) APPEND: boot the patched debug kernel
@@ -149,37 +162,34 @@ guest_test() {
 # which passes when every case of the suite failed but the DMA API
 # domain's, which does not depend on reclaim (and must pass).
 kunit_test() {
-	local name=$1 expect=$2 append=$3 out rc=0 t0 line cases failing dma_ok
+	local name=$1 expect=$2 append=$3 t0 line cases failing passing dma_ok
 	want "$name" || return 0
-	out=$BUILD/test-runs/$name
-	rm -rf "$out"
 	t0=$SECONDS
-	"$REPO/scripts/run-guest.sh" --image "${image[patched]}" --initrd "$initrd" --out "$out" \
-		--quiet --no-nvme --timeout "${KUNIT_TIMEOUT:-1800}" --append "kunit.enable=1 $append" \
-		-- cat /sys/kernel/debug/kunit/intel_iommu_pgtable/results >"$out.txt" 2>&1 || rc=$?
-	if ((rc != 0)); then
-		sed 's/^/    /' "$out.txt" | tail -n 30
-	fi
+	boot "$name" patched --no-nvme --timeout "${KUNIT_TIMEOUT:-1800}" \
+		--append "kunit.enable=1 $append" -- cat /sys/kernel/debug/kunit/intel_iommu_pgtable/results
+	((boot_rc == 0)) || show_boot
 	if [[ $expect == pass ]]; then
-		result "$name-boot" "$((rc == 0))" "patched, exit $rc, $((SECONDS - t0)) s, log $out"
+		result "$name-boot" "$((boot_rc == 0))" \
+			"patched, exit $boot_rc, $((SECONDS - t0)) s, log $boot_out"
 		while read -r line; do
 			case "$line" in
 			PASS\ *) result "${line#PASS }" 1 ;;
 			FAIL\ *) result "${line#FAIL }" 0 ;;
 			esac
-		done < <(python3 "$REPO/scripts/ktap.py" --prefix "$name-" "$out/result.txt" || true)
+		done < <(python3 "$REPO/scripts/ktap.py" --prefix "$name-" "$boot_out/result.txt" || true)
 		# Each failed expectation says where and why.
 		grep -a -e 'Expected' -e 'EXPECTATION FAILED' -e 'ASSERTION FAILED' -A2 \
-			"$out/result.txt" | head -n 40 | sed 's/^/    kunit| /' || true
+			"$boot_out/result.txt" | head -n 40 | sed 's/^/    kunit| /' || true
 	else
-		cases=$(python3 "$REPO/scripts/ktap.py" --level case "$out/result.txt" || true)
+		cases=$(python3 "$REPO/scripts/ktap.py" --level case "$boot_out/result.txt" || true)
 		# The DMA API domain's case does not depend on reclaim: it must pass.
 		dma_ok=$(grep -c '^PASS pt_test_dma_domain$' <<<"$cases" || true)
 		cases=$(grep -v '^PASS pt_test_dma_domain$' <<<"$cases" || true)
 		failing=$(grep -c '^FAIL ' <<<"$cases" || true)
-		echo "$cases" | grep '^PASS ' | sed 's/^/    passed although expected to fail: /' || true
-		result "$name" "$((rc == 0 && dma_ok == 1 && failing > 0 && $(grep -c '^PASS ' <<<"$cases" || true) == 0))" \
-			"patched, exit $rc, $failing cases failed as expected, $((SECONDS - t0)) s, log $out"
+		passing=$(grep -c '^PASS ' <<<"$cases" || true)
+		grep '^PASS ' <<<"$cases" | sed 's/^/    passed although expected to fail: /' || true
+		result "$name" "$((boot_rc == 0 && dma_ok == 1 && failing > 0 && passing == 0))" \
+			"patched, exit $boot_rc, $failing cases failed as expected, $((SECONDS - t0)) s, log $boot_out"
 	fi
 }
 
