@@ -29,6 +29,8 @@ work)
 	mapfile -t list < <(patches)
 	files=$(cat "${list[@]}" | grep -E '^\+\+\+ b/' | cut -c7- | sort -u)
 	for f in $files; do
+		# a file the series creates is not in vanilla: git am adds it
+		[[ -e $van/$f ]] || continue
 		mkdir -p "$work/$(dirname "$f")"
 		cp "$van/$f" "$work/$f"
 	done
