@@ -1,0 +1,12 @@
+"""python3 scripts/report ARGS...  (or, in scripts/: python3 -m report ARGS...)"""
+import os
+import sys
+
+if not __package__:
+    # Run as a folder: import the package from its parent, not its modules
+    # from the folder itself.
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+from report.cli import main  # noqa: E402
+
+sys.exit(main())
