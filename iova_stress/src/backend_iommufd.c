@@ -59,19 +59,20 @@ static int iommufd_open(struct backend *b)
 	if (p->iommufd < 0) {
 		ret = errno == ENOENT ?
 		      ist_err(EX_NOIOMMUFD, "iommufd missing: %s does not exist", path) :
-		      ist_err(errno == EACCES || errno == EPERM ? EX_NOTROOT : EX_FAIL,
-			      "cannot open %s: %s", path, strerror(errno));
+		      ist_err(errno_exit(errno), "cannot open %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	snprintf(path, sizeof(path), "%s/vfio/devices/vfio%d", b->devfs, b->dev->cdev);
 	p->device = b->sys->open(path, O_RDWR | O_CLOEXEC);
 	if (p->device < 0) {
-		if (errno == EBUSY)
-			ret = ist_err(EX_BUSY, "device busy: %s is in use", path);
-		else if (errno == ENOENT || errno == ENODEV)
-			ret = ist_err(EX_NODEV, "%s does not exist", path);
+		int err = errno, code = errno_exit(err);
+
+		if (code == EX_BUSY)
+			ret = ist_err(code, "device busy: %s is in use", path);
+		else if (code == EX_NODEV)
+			ret = ist_err(code, "%s does not exist", path);
 		else
-			ret = ist_err(EX_FAIL, "cannot open %s: %s", path, strerror(errno));
+			ret = ist_err(code, "cannot open %s: %s", path, strerror(err));
 		goto fail;
 	}
 	bind.iommufd = p->iommufd;

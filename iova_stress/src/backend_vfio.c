@@ -23,18 +23,18 @@ struct vfio_priv {
 
 static int open_err(const char *path, int err)
 {
-	switch (err) {
-	case EBUSY:
-		return ist_err(EX_BUSY, "device busy: %s is in use (another process or an iommufd bind?)",
+	int code = errno_exit(err);
+
+	switch (code) {
+	case EX_BUSY:
+		return ist_err(code, "device busy: %s is in use (another process or an iommufd bind?)",
 			       path);
-	case ENOENT:
-	case ENODEV:
-		return ist_err(EX_NODEV, "%s does not exist", path);
-	case EACCES:
-	case EPERM:
-		return ist_err(EX_NOTROOT, "cannot open %s: %s (not root?)", path, strerror(err));
+	case EX_NODEV:
+		return ist_err(code, "%s does not exist", path);
+	case EX_NOTROOT:
+		return ist_err(code, "cannot open %s: %s (not root?)", path, strerror(err));
 	default:
-		return ist_err(EX_FAIL, "cannot open %s: %s", path, strerror(err));
+		return ist_err(code, "cannot open %s: %s", path, strerror(err));
 	}
 }
 

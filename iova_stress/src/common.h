@@ -38,6 +38,14 @@ int ist_err(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ist_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The exit code an errno (either sign) from opening or using a device
+ * node or file means: ENOENT, ENODEV, ENXIO, ENOTDIR EX_NODEV; EACCES,
+ * EPERM EX_NOTROOT; EBUSY EX_BUSY; anything else EX_FAIL.  The one
+ * mapping every mode and backend uses (they word the message).
+ */
+int errno_exit(int err);
+
 /* Copy src into dst of size len, always terminated; -1 if truncated. */
 int str_copy(char *dst, const char *src, size_t len);
 

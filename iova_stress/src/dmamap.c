@@ -256,16 +256,16 @@ const struct dmamap_io dmamap_io_real = {
 /* Before anything else: is this a lab kernel, and may we reach debugfs? */
 static int check_hook(const struct dmamap_io *io, const char *hook)
 {
-	int err = io->stat(io->ctx, hook);
+	int err = io->stat(io->ctx, hook), code = errno_exit(err);
 
 	if (!err)
 		return 0;
-	if (err == ENOENT || err == ENOTDIR)
+	if (code == EX_NODEV)
 		return no_hook(hook);
 	/* /sys/kernel/debug itself is root-only (0700) */
-	if (err == EACCES || err == EPERM)
-		return ist_err(EX_NOTROOT, "cannot reach %s: %s (not root?)", hook, strerror(err));
-	return ist_err(EX_FAIL, "cannot stat %s: %s", hook, strerror(err));
+	if (code == EX_NOTROOT)
+		return ist_err(code, "cannot reach %s: %s (not root?)", hook, strerror(err));
+	return ist_err(code, "cannot stat %s: %s", hook, strerror(err));
 }
 
 static int write_error(const char *sysfs, const char *hook, const char *bdf, int err)
@@ -274,7 +274,7 @@ static int write_error(const char *sysfs, const char *hook, const char *bdf, int
 
 	switch (err) {
 	case ENODEV:
-		return ist_err(EX_NODEV, "%s: no PCI device %s", hook, bdf);
+		return ist_err(errno_exit(err), "%s: no PCI device %s", hook, bdf);
 	case EINVAL:
 		/* the group's type says which domain the device is in */
 		snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/iommu_group/type", sysfs, bdf);
@@ -287,9 +287,9 @@ static int write_error(const char *sysfs, const char *hook, const char *bdf, int
 	case EINTR:
 		return ist_err(EX_FAIL, "interrupted");
 	case EBUSY:
-		return ist_err(EX_BUSY, "%s: another run is going on", hook);
+		return ist_err(errno_exit(err), "%s: another run is going on", hook);
 	default:
-		return ist_err(EX_FAIL, "%s: %s", hook, strerror(err));
+		return ist_err(errno_exit(err), "%s: %s", hook, strerror(err));
 	}
 }
 
@@ -310,13 +310,13 @@ static int run_hook(const struct dmamap_io *io, const char *sysfs, const char *h
 		return ist_err(EX_FAIL, "interrupted");
 	fd = io->open(io->ctx, hook);
 	if (fd < 0) {
-		int err = -fd;
+		int err = -fd, code = errno_exit(err);
 
-		if (err == EACCES || err == EPERM)
-			return ist_err(EX_NOTROOT, "cannot open %s: %s (not root?)", hook, strerror(err));
-		if (err == ENOENT)
+		if (code == EX_NOTROOT)
+			return ist_err(code, "cannot open %s: %s (not root?)", hook, strerror(err));
+		if (code == EX_NODEV)
 			return no_hook(hook);
-		return ist_err(EX_FAIL, "cannot open %s: %s", hook, strerror(err));
+		return ist_err(code, "cannot open %s: %s", hook, strerror(err));
 	}
 	/* one write: the hook takes the whole command at once */
 	n = io->write(io->ctx, fd, cmd, (size_t)len);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Error reporting, clock, file and signal helpers shared by every mode. */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -43,6 +44,24 @@ void ist_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vline(fmt, ap);
 	va_end(ap);
+}
+
+int errno_exit(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:
+	case ENOTDIR:
+		return EX_NODEV;
+	case EACCES:
+	case EPERM:
+		return EX_NOTROOT;
+	case EBUSY:
+		return EX_BUSY;
+	default:
+		return EX_FAIL;
+	}
 }
 
 int str_copy(char *dst, const char *src, size_t len)

@@ -35,15 +35,15 @@ static int open_dev(const char *path, int *fd, uint64_t *size)
 
 	*fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
 	if (*fd < 0) {
-		int err = errno;
+		int err = errno, code = errno_exit(err);
 
-		if (err == ENOENT || err == ENXIO || err == ENODEV)
-			return ist_err(EX_NODEV, "no such device: %s", path);
-		if (err == EACCES || err == EPERM)
-			return ist_err(EX_NOTROOT, "cannot open %s: %s (not root?)", path, strerror(err));
-		if (err == EBUSY)
-			return ist_err(EX_BUSY, "device busy: %s", path);
-		return ist_err(EX_FAIL, "cannot open %s with O_DIRECT: %s", path, strerror(err));
+		if (code == EX_NODEV)
+			return ist_err(code, "no such device: %s", path);
+		if (code == EX_NOTROOT)
+			return ist_err(code, "cannot open %s: %s (not root?)", path, strerror(err));
+		if (code == EX_BUSY)
+			return ist_err(code, "device busy: %s", path);
+		return ist_err(code, "cannot open %s with O_DIRECT: %s", path, strerror(err));
 	}
 	if (fstat(*fd, &st))
 		return ist_err(EX_FAIL, "fstat %s: %s", path, strerror(errno));

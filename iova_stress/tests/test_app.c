@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Exit codes of app_run() against fake /sys and /dev trees. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,4 +184,22 @@ TEST(app_environment_codes)
 	run(&t, EX_NODEV, NULL, "threads", "-p", "churn", "--anchor", NULL);
 	run(&t, EX_NODEV, NULL, "sweep", "-b", "iommufd", NULL);	/* no cdev */
 	tmpdir_remove(t.root);
+}
+
+/* The one errno-to-exit mapping (log.c), either sign. */
+TEST(app_errno_exit)
+{
+	static const struct {
+		int err, code;
+	} cases[] = {
+		{ ENOENT, EX_NODEV }, { ENODEV, EX_NODEV }, { ENXIO, EX_NODEV },
+		{ ENOTDIR, EX_NODEV }, { EACCES, EX_NOTROOT }, { EPERM, EX_NOTROOT },
+		{ EBUSY, EX_BUSY }, { ENOMEM, EX_FAIL }, { EINVAL, EX_FAIL }, { EIO, EX_FAIL },
+		{ 0, EX_FAIL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		CHECK_INT(errno_exit(cases[i].err), cases[i].code);
+		CHECK_INT(errno_exit(-cases[i].err), cases[i].code);
+	}
 }
