@@ -30,14 +30,17 @@ class SizeError(ValueError):
         super().__init__(self.message())
 
     def message(self, name="size"):
-        """What iova_stress says of option NAME ("--size") given TEXT."""
+        """What iova_stress says of option NAME ("--size") given TEXT: one
+        line, a newline or CR in TEXT shown as a blank."""
         if self.detail:
-            return f"{name} '{self.text}' {self.detail}"
-        if self.kind == TOO_LARGE:
-            return f"{name} '{self.text}' is too large (more than 64 bits)"
-        if self.kind == TOO_SMALL:
-            return f"{name} '{self.text}' must be > 0"
-        return f"bad value for {name}: '{self.text}' (expected {EXAMPLES})"
+            m = f"{name} '{self.text}' {self.detail}"
+        elif self.kind == TOO_LARGE:
+            m = f"{name} '{self.text}' is too large (more than 64 bits)"
+        elif self.kind == TOO_SMALL:
+            m = f"{name} '{self.text}' must be > 0"
+        else:
+            m = f"bad value for {name}: '{self.text}' (expected {EXAMPLES})"
+        return m.replace("\n", " ").replace("\r", " ")
 
 
 def parse_size(text, allow_zero=False):
