@@ -1,6 +1,141 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
 #include "harness.h"
 #include "units.h"
+
+/*
+ * tests/sizes.tsv: the size grammar's cases, shared with the lab's Python
+ * (scripts/report/tests/test_sizes.py).  Found from the working directory
+ * (make test runs in iova_stress/) or from the runner's own path.
+ */
+static FILE *open_sizes_tsv(void)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t n;
+	FILE *f = fopen("tests/sizes.tsv", "r");
+
+	if (f)
+		return f;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (strrchr(exe, '/'))
+		*strrchr(exe, '/') = '\0';
+	snprintf(path, sizeof(path), "%s/../tests/sizes.tsv", exe);
+	return fopen(path, "r");
+}
+
+/* A field of the table: \t \n \r \\ and \xHH decoded, in place. */
+static char *unescape(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r; r++) {
+		if (*r != '\\' || !r[1]) {
+			*w++ = *r;
+			continue;
+		}
+		r++;
+		if (*r == 't')
+			*w++ = '\t';
+		else if (*r == 'n')
+			*w++ = '\n';
+		else if (*r == 'r')
+			*w++ = '\r';
+		else if (*r == 'x' && r[1] && r[2]) {
+			char hex[3] = { r[1], r[2], 0 };
+
+			*w++ = (char)strtol(hex, NULL, 16);
+			r += 2;
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+	return s;
+}
+
+/* What a size option makes of s: parse_size(), and 0 is too small. */
+static int size_option(const char *s, uint64_t *v)
+{
+	int ret = parse_size(s, v);
+
+	return !ret && *v == 0 ? UNITS_TOO_SMALL : ret;
+}
+
+/* The message of iova_stress --size=s, "" if it is accepted. */
+static const char *size_message(const char *s)
+{
+	static char arg[600];
+	char *argv[] = { "iova_stress", arg, NULL };
+	struct opts o;
+
+	snprintf(arg, sizeof(arg), "--size=%s", s);
+	capture_begin(2);
+	cli_parse(2, argv, &o);
+	return capture_end();
+}
+
+TEST(units_sizes_table)
+{
+	static const char *const kinds[] = { "bad", "too-large", "too-small" };
+	static const int errs[] = { UNITS_BAD, UNITS_TOO_LARGE, UNITS_TOO_SMALL };
+	char line[1024], want[600];
+	FILE *f = open_sizes_tsv();
+	int lineno = 0, rows = 0;
+
+	ASSERT(f != NULL);
+	while (fgets(line, sizeof(line), f)) {
+		char *in, *exp, *msg;
+		uint64_t v = 0;
+		int ret, kind = -1;
+
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		in = line;
+		exp = strchr(in, '\t');
+		if (!exp) {
+			t_fail(__FILE__, __LINE__, "sizes.tsv:%d: no tab", lineno);
+			continue;
+		}
+		*exp++ = '\0';
+		msg = strchr(exp, '\t');
+		if (msg)
+			*msg++ = '\0';
+		unescape(in);
+		rows++;
+		ret = size_option(in, &v);
+		if (exp[0] >= '0' && exp[0] <= '9') {
+			if (ret || v != strtoull(exp, NULL, 10))
+				t_fail(__FILE__, __LINE__, "sizes.tsv:%d: parse_size(\"%s\"): %d, %llu; want %s",
+				       lineno, in, ret, (unsigned long long)v, exp);
+			continue;
+		}
+		for (int k = 0; k < 3; k++)
+			if (!strcmp(exp, kinds[k]))
+				kind = k;
+		if (kind < 0) {
+			t_fail(__FILE__, __LINE__, "sizes.tsv:%d: unknown kind '%s'", lineno, exp);
+			continue;
+		}
+		if (ret != errs[kind])
+			t_fail(__FILE__, __LINE__, "sizes.tsv:%d: parse_size(\"%s\"): %d, want %s (%d)",
+			       lineno, in, ret, exp, errs[kind]);
+		snprintf(want, sizeof(want), "iova_stress: %s\n", msg ? unescape(msg) : "");
+		if (strcmp(size_message(in), want))
+			t_fail(__FILE__, __LINE__, "sizes.tsv:%d: --size=%s: '%s', want '%s'", lineno,
+			       in, size_message(in), want);
+	}
+	fclose(f);
+	CHECK(rows > 80);
+}
 
 TEST(units_parse_size_valid)
 {
