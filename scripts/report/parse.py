@@ -24,7 +24,6 @@ from .sizes import SizeError, parse_size
 KERNELS = ("vanilla", "patched")
 BOOT_FAIL = {90: "kernel log check failed (BUG/WARNING/KASAN/... or unexpected DMAR fault)",
              91: "guest hung and was killed", 92: "guest died before finishing the job"}
-SCHEMAS = (1, 2)
 
 
 class ReportError(Exception):
@@ -52,11 +51,6 @@ V2_TIMES = {
 V2_ONLY = ("tool", "version", "schema", "timestamp")
 
 
-def schema_of(obj):
-    """1 for a result without a "schema" key, else its value."""
-    return obj.get("schema", 1)
-
-
 def _from_ns(v, div):
     if div == 1 or v is None or isinstance(v, bool):
         return v
@@ -79,12 +73,12 @@ def _v1_names(obj, renames):
 def as_v1(obj, where):
     """OBJ (an iova_stress JSON result) in schema 1's names and units.
     WHERE names the line for the error on a schema this report does not read."""
-    v = schema_of(obj)
-    if type(v) is not int or v not in SCHEMAS:
+    if "schema" not in obj:
+        return obj
+    v = obj["schema"]
+    if type(v) is not int or v != 2:
         raise ReportError(f"{where}: iova_stress JSON schema {json.dumps(v)}: this report "
                           "reads schema 1 (no \"schema\" key) and schema 2")
-    if v == 1:
-        return obj
     if obj.get("tool", "iova_stress") != "iova_stress":
         raise ReportError(f"{where}: JSON of {json.dumps(obj['tool'])}, not iova_stress")
     out = _v1_names({k: x for k, x in obj.items() if k not in V2_ONLY}, V2_TIMES[""])
