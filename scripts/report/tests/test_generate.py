@@ -1,0 +1,127 @@
+"""The whole report generated from the synthetic raw data in
+scripts/testdata/compare/ (what report.py --selftest checked)."""
+import csv
+import io
+import json
+import math
+import os
+import shutil
+import tempfile
+import unittest
+
+from report.cli import brief, generate
+from report.outputs import BEGIN, END
+from report.stats import SUMMARY_KEYS
+
+from . import SCRIPTS
+
+SRC = os.path.join(SCRIPTS, "testdata", "compare")
+NOW = 1700000000
+
+
+class Generated(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="report-test.")
+        cls.res = os.path.join(cls.tmp, "results", "9.9.9-1")
+        shutil.copytree(os.path.join(SRC, "raw"), os.path.join(cls.res, "raw"))
+        cls.readme = os.path.join(cls.tmp, "README.md")
+        with open(cls.readme, "w", encoding="utf-8") as f:
+            f.write(f"# x\n\n## Results\n\nintro\n\n{BEGIN}\nold\n{END}\n\n## After\n\nkept\n")
+        cls.latest = os.path.join(cls.tmp, "results", "latest")
+        _, cls.runs, _ = generate(cls.res, cls.readme, cls.latest, plots=True, now=NOW)
+        with open(os.path.join(cls.latest, "summary.json"), encoding="utf-8") as f:
+            cls.summary = json.load(f)
+        with open(os.path.join(cls.res, "report.md"), encoding="utf-8") as f:
+            cls.md = f.read()
+        with open(os.path.join(cls.res, "data.csv"), encoding="utf-8") as f:
+            cls.rows = list(csv.DictReader(f))
+        with open(cls.readme, encoding="utf-8") as f:
+            cls.readme_text = f.read()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_summary_keys(self):
+        s = self.summary
+        self.assertEqual(tuple(s), SUMMARY_KEYS)
+        for k in SUMMARY_KEYS:
+            with self.subTest(key=k):
+                if k in ("kernel_version", "accel"):
+                    self.assertTrue(isinstance(s[k], str) and s[k])
+                else:
+                    self.assertIsInstance(s[k], (int, float))
+                    self.assertNotIsInstance(s[k], bool)
+
+    def test_summary_values(self):
+        with open(os.path.join(SRC, "expected.json"), encoding="utf-8") as f:
+            expected = json.load(f)
+        for k, v in expected.items():
+            with self.subTest(key=k, expected=v):
+                got = self.summary.get(k)
+                if isinstance(v, str):
+                    self.assertEqual(got, v)
+                else:
+                    self.assertIsInstance(got, (int, float))
+                    self.assertTrue(math.isclose(got, v, rel_tol=1e-3, abs_tol=1e-9), got)
+
+    def test_csv(self):
+        self.assertEqual(len(self.rows), len(self.runs))
+        self.assertGreater(len(self.rows), 0)
+        self.assertTrue(any(r["status"] == "not run" and "needs" in r["note"]
+                            for r in self.rows))
+        self.assertTrue(any(r["status"] == "failed" for r in self.rows))
+
+    def test_report_sections(self):
+        for h in ("## Reading", "## Setup", "## Page-table memory", "## Time per map+unmap",
+                  "## Multi-threaded churn", "## io_uring", "## Runs not counted"):
+            with self.subTest(heading=h):
+                self.assertIn(h, self.md)
+
+    def test_report_cells(self):
+        md = self.md
+        self.assertIn("not run: needs", md)  # the vanilla 16T
+        self.assertIn("lab config `0123456789ab`, tickless idle", md)
+        self.assertIn("| strict | 1 | CPU busy per read | 10.00 µs |", md)
+        self.assertIn("## DMA-API map+unmap loop", md)
+        self.assertIn("| strict | map+unmap pair | 2,005.0 ns |", md)
+        self.assertIn("| +32.5 ns |", md)
+        self.assertNotIn("| nan", md)
+        self.assertNotIn("None", md)
+
+    def test_reading(self):
+        md = self.md
+        self.assertIn("**CPU cost of a read through the DMA API**", md)
+        self.assertIn("QD1 strict 1.010", md)
+        for s in ("**DMA-API cost per map+unmap**", "strict +32.5 ns per pair",
+                  "+40.0 ns between the extremes", "QD1 strict +0.3% of 10.00 µs",
+                  "about 0.997"):
+            with self.subTest(text=s):
+                self.assertIn(s, md)
+
+    def test_readme_block(self):
+        rd = self.readme_text
+        self.assertEqual(rd.count(BEGIN), 1)
+        self.assertNotIn("\nold\n", rd)
+        for s in ("kept", "intro", "results/9.9.9-1/report.md"):
+            self.assertIn(s, rd)
+
+    @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot is not installed")
+    def test_plots(self):
+        for p in ("pt-memory.png", "time-per-pair.png"):
+            with self.subTest(plot=p), open(os.path.join(self.res, p), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+    def test_idempotent(self):
+        generate(self.res, self.readme, self.latest, plots=False, now=NOW)
+        with open(self.readme, encoding="utf-8") as f:
+            self.assertEqual(f.read(), self.readme_text)
+
+    def test_brief(self):
+        out = io.StringIO()
+        rc = brief(os.path.join(self.res, "raw", "002-r1-patched-strict.txt"), out)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAILED", out.getvalue())
+        self.assertIn("r1 patched dmamap strict: map 810.0 ns, unmap 1,225.0 ns, "
+                      "pair 2,035.0 ns", out.getvalue())
