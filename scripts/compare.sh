@@ -79,25 +79,19 @@ backends=(vfio iommufd)
 
 # ---- sizes and memory --------------------------------------------------------
 
-# gib SIZE: a sweep size (64G, 1T, 16T) in GiB.
-gib() {
-	[[ $1 =~ ^([0-9]+)([GT])$ ]] || die "bad sweep size '$1' (e.g. 64G, 2T)"
-	if [[ ${BASH_REMATCH[2]} == T ]]; then
-		echo $((BASH_REMATCH[1] * 1024))
-	else
-		echo "${BASH_REMATCH[1]}"
-	fi
+# in_unit UNIT NAME SIZE: SIZE (iova_stress's size grammar, which the sweep
+# sizes are given to it in) in whole UNITs (G, M); NAME for the message.
+in_unit() {
+	local out
+	out=$(python3 "$REPO/scripts/report" --size="$3" --unit "$1" --name "$2" 2>&1) || die "$out"
+	echo "$out"
 }
 
+# gib SIZE: a sweep size (64G, 1T, 16T) in GiB.
+gib() { in_unit G 'sweep size' "$1"; }
+
 # mib SIZE: a memory size (4G, 512M) in MiB.
-mib() {
-	[[ $1 =~ ^([0-9]+)([MG])$ ]] || die "bad memory size '$1' (e.g. 4G, 512M)"
-	if [[ ${BASH_REMATCH[2]} == G ]]; then
-		echo $((BASH_REMATCH[1] * 1024))
-	else
-		echo "${BASH_REMATCH[1]}"
-	fi
-}
+mib() { in_unit M 'memory size' "$1"; }
 
 # need_mib KERNEL SIZE: guest memory a sweep of SIZE needs.  Vanilla keeps
 # about 2 GiB of page tables per TiB swept (2.1 MiB per GiB, with margin);
@@ -441,7 +435,7 @@ for ((i = 0; i < nboots; i++)); do
 	[[ $contended == true ]] && contended_boots=$((contended_boots + 1))
 	done_est=$((done_est + b_est[i]))
 	done_wall=$((done_wall + wall))
-	python3 "$REPO/scripts/report.py" --brief "$raw/$name.txt" >&2 || true
+	python3 "$REPO/scripts/report" --brief "$raw/$name.txt" >&2 || true
 	if ((rc != 0)); then
 		failed_boots=$((failed_boots + 1))
 		log "boot $((i + 1))/$nboots ($name) FAILED: exit $rc${note:+: $note} (log: $logs/$name.log)"
@@ -459,7 +453,7 @@ echo "wall=$(hms $((SECONDS - t_start)))$resumed" >>"$raw/setup.txt"
 
 rc=0 flags=(--fail-on-errors) also=', summary: results/latest/summary.json'
 [[ -z ${OUT:-} ]] || flags+=(--no-readme --no-latest) also=''
-python3 "$REPO/scripts/report.py" "$res" "${flags[@]}" || rc=$?
+python3 "$REPO/scripts/report" "$res" "${flags[@]}" || rc=$?
 log "compare: $(hms $((SECONDS - t_start))); report: ${res#"$REPO"/}/report.md$also"
 if ((rc != 0 || failed_boots != 0)); then
 	log "compare: some runs failed (see 'Runs not counted' in the report)"

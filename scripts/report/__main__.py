@@ -7,6 +7,9 @@ if not __package__:
     # from the folder itself.
     sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# No __pycache__ in the repository's scripts/report/.
+sys.dont_write_bytecode = True
+
 from report.cli import main  # noqa: E402
 
 sys.exit(main())

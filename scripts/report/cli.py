@@ -7,11 +7,8 @@ import os
 import sys
 
 from .fmt import fmt_kib, fmt_ns, fmt_ns1, fmt_rate, fmt_us
-from .outputs import plot, update_readme, write_csv, write_json
 from .parse import ReportError, load, parse_boot_file
-from .render import headline, report_md
 from .sizes import UNITS, SizeError, in_units, parse_size
-from .stats import summary
 
 PROG = "report"
 USAGE = f"""\
@@ -33,6 +30,11 @@ an option NAME.  --selftest: the unit tests, ending with "N passed, N failed".""
 
 def generate(resdir, readme=None, latest=None, plots=True, now=None):
     """Write every output of RESDIR's report; returns (setup, runs, summary)."""
+    # Here, not at the top: compare.sh's --size calls need none of them.
+    from .outputs import plot, update_readme, write_csv, write_json
+    from .render import headline, report_md
+    from .stats import summary
+
     setup, runs, infos, boots = load(resdir)
     if now is None:
         now = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or int(datetime.datetime.now(
@@ -42,7 +44,7 @@ def generate(resdir, readme=None, latest=None, plots=True, now=None):
     gp = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plot.gp")
     note = plot(resdir, runs, gp) if plots else "not drawn (--no-plots)"
     if note and plots:
-        print(f"report.py: {note}", file=sys.stderr)
+        print(f"{PROG}: {note}", file=sys.stderr)
     with open(os.path.join(resdir, "report.md"), "w", encoding="utf-8") as f:
         f.write(report_md(resdir, setup, runs, infos, boots, summ, note))
     if latest:

@@ -12,8 +12,8 @@ from .stats import (largest_common_size, per_tib, ratio, ratio_interval, select,
                     sweep_keys)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-GENERATOR = "scripts/report.py"  # what the report says made it
-COMMAND = "scripts/report.py"  # the command that regenerates a report
+GENERATOR = "scripts/report"  # what the report says made it
+COMMAND = "python3 scripts/report"  # the command that regenerates a report
 
 
 def table(head, rows):

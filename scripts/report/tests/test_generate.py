@@ -1,5 +1,5 @@
 """The whole report generated from the synthetic raw data in
-scripts/testdata/compare/ (what report.py --selftest checked)."""
+scripts/testdata/compare/ (what the old report.py --selftest checked)."""
 import csv
 import io
 import json
