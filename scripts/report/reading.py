@@ -21,7 +21,7 @@ def judge(v, p, what_more, what_less):
             f"{what_more if p.med > v.med else what_less}")
 
 
-def reading(setup, runs, summ):
+def reading(setup, runs):
     out = []
     backends, sizes = sweep_keys(runs)
     common = largest_common_size(runs)

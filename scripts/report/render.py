@@ -100,7 +100,7 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
     L.append("")
     L.append("## Reading")
     L.append("")
-    for s in reading(setup, runs, summ):
+    for s in reading(setup, runs):
         L.append(f"- {s}")
     L.append("")
     L.append("## Setup")

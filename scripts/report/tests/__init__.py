@@ -14,8 +14,7 @@ REPO = os.path.dirname(SCRIPTS)
 
 
 def load_tests(loader, standard_tests, pattern):
-    top = os.path.dirname(os.path.dirname(HERE))
-    standard_tests.addTests(loader.discover(HERE, pattern or "test*.py", top_level_dir=top))
+    standard_tests.addTests(loader.discover(HERE, pattern or "test*.py", top_level_dir=SCRIPTS))
     return standard_tests
 
 
