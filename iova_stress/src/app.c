@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "common.h"
+#include "mode.h"
 
 static bool path_exists(const char *dir, const char *name)
 {
@@ -14,6 +15,14 @@ static bool path_exists(const char *dir, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return !stat(path, &st);
+}
+
+static int run_mode(const struct opts *o, const struct app_env *env,
+		    const struct pci_dev *dev)
+{
+	if (env->run_mode)
+		return env->run_mode(o->mode, o, env, dev);
+	return o->mode->run(o, env, dev);
 }
 
 int app_run(int argc, char **argv, const struct app_env *env)
@@ -35,15 +44,13 @@ int app_run(int argc, char **argv, const struct app_env *env)
 		fflush(stdout);
 		return EX_OK;
 	}
-	if (o.mode == MODE_URING)
-		return mode_uring(&o, env);
-	/* needs no VFIO, only debugfs: the mode says so if it cannot open it */
-	if (o.mode == MODE_DMAMAP)
-		return mode_dmamap(&o, env);
+	if (!o.mode->uses_backend)
+		/* e.g. dmamap needs only debugfs: the mode says so if it cannot open it */
+		return run_mode(&o, env, NULL);
 
 	if (env->euid != 0)
 		return ist_err(EX_NOTROOT, "mode %s needs root (VFIO/iommufd and vm.stat_refresh)",
-			       mode_name(o.mode));
+			       o.mode->name);
 	if (o.backend == BACKEND_IOMMUFD && !path_exists(env->devfs, "iommu"))
 		return ist_err(EX_NOIOMMUFD, "iommufd missing: %s/iommu does not exist (CONFIG_IOMMUFD)",
 			       env->devfs);
@@ -56,8 +63,5 @@ int app_run(int argc, char **argv, const struct app_env *env)
 	if (o.backend == BACKEND_IOMMUFD && dev.cdev < 0)
 		return ist_err(EX_NODEV, "device %s has no VFIO cdev (no vfio-dev/vfioN in sysfs: CONFIG_VFIO_DEVICE_CDEV?)",
 			       dev.bdf);
-
-	if (o.mode == MODE_THREADS)
-		return mode_threads(&o, env, &dev);
-	return mode_sweep(&o, env, &dev);
+	return run_mode(&o, env, &dev);
 }

@@ -9,15 +9,26 @@
 #define KEEP_MAX_MAPPINGS (1u << 20)
 #define DMAMAP_MAX_ITERS 100000000u	/* dmamap --iters and --warmup */
 
-enum mode { MODE_SWEEP, MODE_VERIFY, MODE_THREADS, MODE_URING, MODE_DMAMAP, MODE_NR };
 enum backend_kind { BACKEND_VFIO, BACKEND_IOMMUFD };
 enum pattern { PAT_PARTITION, PAT_CHURN, PAT_RANDOM };
+
+struct mode_ops;
+
+/* Every option; a mode lists those it accepts (struct mode_opt). */
+enum opt_id {
+	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_VERIFY, O_BACKEND,
+	O_DEVICE, O_MAX_ERRORS, O_SEED, O_THREADS, O_PATTERN, O_OPS,
+	O_DURATION, O_ANCHOR, O_TABLES, O_MAKE_IT_FAIL, O_DEV, O_QD, O_BS, O_ITERS,
+	O_WARMUP, O_JSON, O_QUIET, O_HELP, O_VERSION,
+};
+
+#define GIVEN(id) (1u << (id))
 
 /* The size options, whose values messages quote as typed. */
 enum typed_opt { TY_SIZE, TY_SIZE2, TY_DMA_SIZE, TY_STRIDE, TY_BS, TY_NR };
 
 struct opts {
-	enum mode mode;
+	const struct mode_ops *mode;
 	bool mode_given;
 	bool help;
 	bool version;		/* --version */
@@ -59,7 +70,6 @@ struct opts {
 	bool quiet;
 };
 
-const char *mode_name(enum mode m);
 const char *backend_name(enum backend_kind b);
 const char *pattern_name(enum pattern p);
 
@@ -82,10 +92,13 @@ void cli_version(FILE *f);
 /* "0000:00:03.0" or "00:03.0" -> "0000:00:03.0"; -1 if malformed. */
 int normalize_bdf(const char *in, char *out, size_t len);
 
-/* Does this mode open the IOMMU through VFIO/iommufd (and need root)? */
-static inline bool mode_uses_backend(enum mode m)
-{
-	return m == MODE_SWEEP || m == MODE_VERIFY || m == MODE_THREADS;
-}
+/*
+ * For the modes' validate(): a size option's value for a message, 'as
+ * typed' or "4K (the default)"; the checks of --size, --size2, --dma-size,
+ * --stride and --keep the IOMMU modes share (0 or EX_USAGE).
+ */
+const char *cli_shown(char *buf, size_t len, const struct opts *o, enum typed_opt t,
+		      uint64_t v);
+int cli_check_iova_options(struct opts *o);
 
 #endif

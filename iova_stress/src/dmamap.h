@@ -34,9 +34,24 @@ int dmamap_parse(const char *line, struct dmamap_reply *out, char *why, size_t w
  */
 int dmamap_resolve(const char *sysfs, const char *dev, char *bdf, size_t len);
 
-/* Fill r->dmamap from a reply: the sums and the per-operation figures. */
-void dmamap_fill(struct run_result *r, const char *dev, uint64_t warmup,
-		 const struct dmamap_reply *rep);
+/* The dmamap mode's own figures (its run_result's mode_res). */
+struct dmamap_result {
+	char dev[256];		/* --dev as given */
+	char domain[16];	/* "dma" (strict) or "dma-fq" (lazy) */
+	uint64_t iterations, warmup;
+	/* sums over the iterations, from the kernel's clock */
+	uint64_t map_ns_total, unmap_ns_total, total_ns;
+	double map_ns_per_op, unmap_ns_per_op;
+	double pair_ns;			/* (map_ns_total + unmap_ns_total) / iterations */
+	double loop_ns_per_pair;	/* total_ns / iterations */
+};
+
+/*
+ * Fill d from a reply (the sums and the per-operation figures), and r's
+ * device (the PCI address), pairs (the iterations) and mapping size.
+ */
+void dmamap_fill(struct run_result *r, struct dmamap_result *d, const char *dev,
+		 uint64_t warmup, const struct dmamap_reply *rep);
 
 /*
  * How the mode reaches the hook, a seam for the tests: stat, one open +
@@ -55,7 +70,7 @@ struct dmamap_io {
 
 extern const struct dmamap_io dmamap_io_real;
 
-/* The mode through io; mode_dmamap() is dmamap_run(o, env, &dmamap_io_real). */
+/* The mode through io; mode_dmamap's run is dmamap_run(o, env, &dmamap_io_real). */
 int dmamap_run(const struct opts *o, const struct app_env *env, const struct dmamap_io *io);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "json.h"
 #include "dmabuf.h"
 #include "progress.h"
 #include "session.h"
@@ -18,7 +19,8 @@
 struct sweep {
 	struct session *s;
 	void *buf;
-	struct lat_hist map_h, unmap_h;
+	struct err_budget budget;
+	struct map_acct acct;
 	uint8_t *mapped;	/* --keep: bitmap of slots really mapped */
 };
 
@@ -32,73 +34,18 @@ static inline void slot_set(uint8_t *bm, uint64_t k)
 	bm[k >> 3] |= (uint8_t)(1u << (k & 7));
 }
 
-/* Map slot k; true if it is now mapped. */
-static bool map_slot(struct sweep *sw, struct run_result *r, uint64_t iova)
-{
-	struct backend *b = &sw->s->b;
-	uint64_t t0, t1;
-	int ret;
-
-	if (!aperture_allows(&sw->s->ap, iova, r->dma_size)) {
-		note_skip(r, iova);
-		return false;
-	}
-	t0 = now_ns();
-	ret = b->ops->map(b, iova, r->dma_size, sw->buf);
-	t1 = now_ns();
-	if (ret) {
-		if (ret == -EINVAL && iova_in_msi_window(iova, r->dma_size)) {
-			note_skip(r, iova);
-			return false;
-		}
-		if (!r->map_errors && !sw->map_h.count && r->dma_size > SZ_4K) {
-			char a[32];
-
-			ist_warn("the kernel cannot map a %s mapping of anonymous memory here (%s); try --dma-size 4K",
-				 fmt_size(a, sizeof(a), r->dma_size), strerror(-ret));
-		}
-		note_error(r, true, ret, iova);
-		return false;
-	}
-	lat_add(&sw->map_h, t1 - t0);
-	return true;
-}
-
-static void unmap_slot(struct sweep *sw, struct run_result *r, uint64_t iova)
-{
-	struct backend *b = &sw->s->b;
-	uint64_t t0, t1;
-	int ret;
-
-	t0 = now_ns();
-	ret = b->ops->unmap(b, iova, r->dma_size);
-	t1 = now_ns();
-	if (ret)
-		note_error(r, false, ret, iova);
-	else
-		lat_add(&sw->unmap_h, t1 - t0);
-}
-
-static bool too_many_errors(const struct sweep *sw, struct run_result *r)
-{
-	if (r->map_errors + r->unmap_errors <= sw->s->o->max_errors)
-		return false;
-	r->aborted = true;
-	return true;
-}
-
 static int run_one(struct sweep *sw, uint64_t size, struct run_result *r)
 {
 	const struct opts *o = sw->s->o;
-	uint64_t nslots, k, t0, pairs = 0;
+	struct map_acct *a = &sw->acct;
+	uint64_t nslots, k, t0;
 	struct progress pr;
 
-	result_init(r, o);
-	session_describe(sw->s, r);
+	session_result_init(sw->s, r);
 	r->size = size;
 	nslots = (size - o->dma_size) / o->stride + 1;
-	lat_init(&sw->map_h);
-	lat_init(&sw->unmap_h);
+	budget_init(&sw->budget, o->max_errors);
+	acct_init(a, sw->s, &sw->budget, false);
 	if (o->keep) {
 		sw->mapped = calloc((size_t)(nslots / 8 + 1), 1);
 		if (!sw->mapped)
@@ -115,39 +62,30 @@ static int run_one(struct sweep *sw, uint64_t size, struct run_result *r)
 			r->interrupted = true;
 			break;
 		}
-		if (map_slot(sw, r, iova)) {
-			if (o->keep) {
+		if (acct_map(a, iova, o->dma_size, sw->buf)) {
+			if (o->keep)
 				slot_set(sw->mapped, k);
-			} else {
-				unmap_slot(sw, r, iova);
-				pairs++;
-			}
+			else
+				acct_unmap(a, iova, o->dma_size);
 		}
-		if (too_many_errors(sw, r))
+		if (acct_exceeded(a))
 			break;
 		progress_update(&pr, iova + o->stride);
 	}
 	if (o->keep) {
 		ptmem_read(sw->s->env->procfs, &r->peak);
 		r->have_peak = true;
-		for (uint64_t j = 0; j < nslots; j++) {
-			if (!slot_test(sw->mapped, j))
-				continue;
-			unmap_slot(sw, r, j * o->stride);
-			pairs++;
-		}
+		for (uint64_t j = 0; j < nslots; j++)
+			if (slot_test(sw->mapped, j))
+				acct_unmap(a, j * o->stride, o->dma_size);
 		free(sw->mapped);
 		sw->mapped = NULL;
 	}
-	r->wall_s = (double)(now_ns() - t0) / 1e9;
+	r->wall_ns = now_ns() - t0;
 	progress_end(&pr);
 	ptmem_read(sw->s->env->procfs, &r->after);
 	r->have_pt = true;
-
-	r->pairs = pairs;
-	r->ns_per_pair = pairs ? r->wall_s * 1e9 / (double)pairs : 0;
-	lat_summarize(&sw->map_h, &r->map_ns);
-	lat_summarize(&sw->unmap_h, &r->unmap_ns);
+	acct_result(a, r);
 	return 0;
 }
 
@@ -188,26 +126,20 @@ static void check_memory(const struct opts *o, const char *procfs, uint64_t size
 /* Exit code of a finished run (the report is already printed). */
 static int run_status(const struct run_result *r)
 {
-	if (r->verify.ran && (r->verify.failed || r->verify.unexpected))
+	const struct verify_result *v = r->mode_res;
+
+	if (v && v->ran && (v->failed || v->unexpected))
 		return ist_err(EX_VERIFY, "DMA verification failed: %" PRIu64 " failed, %"
-			       PRIu64 " unexpected", r->verify.failed, r->verify.unexpected);
-	if (r->aborted)
-		return ist_err(EX_FAIL, "aborted after %" PRIu64 " map/unmap errors (last: %s at 0x%"
-			       PRIx64 ")", r->map_errors + r->unmap_errors,
-			       strerror(r->last_errno), r->last_err_iova);
-	if (r->interrupted)
-		return ist_err(EX_FAIL, "interrupted");
-	if (r->map_errors || r->unmap_errors)
-		return ist_err(EX_FAIL, "%" PRIu64 " map and %" PRIu64 " unmap errors",
-			       r->map_errors, r->unmap_errors);
-	return 0;
+			       PRIu64 " unexpected", v->failed, v->unexpected);
+	return session_status(r);
 }
 
-int mode_sweep(const struct opts *o, const struct app_env *env, const struct pci_dev *dev)
+int sweep_run(const struct opts *o, const struct app_env *env, const struct pci_dev *dev)
 {
 	struct session s;
 	struct sweep *sw;
 	struct run_result *r;
+	struct verify_result v;
 	uint64_t sizes[2] = { o->size, o->size2 };
 	int ret, status = 0;
 
@@ -244,8 +176,10 @@ int mode_sweep(const struct opts *o, const struct app_env *env, const struct pci
 		ret = run_one(sw, sizes[i], r);
 		if (ret)
 			break;
+		memset(&v, 0, sizeof(v));
+		r->mode_res = &v;
 		if (o->verify && !r->interrupted && !r->aborted) {
-			ret = verify_run(&s, sizes[i], sw->buf, r);
+			ret = verify_run(&s, sizes[i], sw->buf, &v);
 			if (ret) {
 				report_print(stdout, r, o->json);
 				break;
@@ -269,3 +203,117 @@ out_free:
 	free(r);
 	return ret ? ret : status;
 }
+
+/* ---- report ---- */
+
+void sweep_summary_line(FILE *f, const struct run_result *r)
+{
+	char a[32], b[32], d[32];
+
+	fprintf(f, "dma_size: %s iova space: %s iommu: %s time: %.3fs\n",
+		fmt_size(a, sizeof(a), r->dma_size), fmt_size(b, sizeof(b), r->size),
+		report_pt_delta(d, sizeof(d), r), report_wall_s(r));
+}
+
+void sweep_report_human(FILE *f, const struct run_result *r)
+{
+	const struct verify_result *v = r->mode_res;
+	char a[32], b[32], c[32];
+
+	report_mode_line(f, r, r->keep ? "sweep (map all, then unmap all)" :
+			 "sweep (map+unmap pairs)");
+	fprintf(f, "%-16s 0x0-0x%" PRIx64 " (%s), stride %s, dma size %s", "iova range:",
+		r->size - 1, fmt_size(a, sizeof(a), r->size),
+		fmt_size(b, sizeof(b), r->stride), fmt_size(c, sizeof(c), r->dma_size));
+	report_range_end(f, r);
+	fprintf(f, "%-16s %" PRIu64 "\n", "pairs:", r->pairs);
+	report_map_acct(f, r);
+	report_pt(f, r);
+	if (v && v->ran)
+		fprintf(f, "%-16s %" PRIu64 " samples: %" PRIu64 " verified, %" PRIu64
+			" failed, %" PRIu64 " faulted as expected, %" PRIu64 " unexpected\n",
+			"verify:", v->samples, v->verified, v->failed, v->faulted_expected,
+			v->unexpected);
+}
+
+void sweep_report_json(struct jw *w, const struct run_result *r)
+{
+	const struct verify_result *v = r->mode_res;
+
+	if (!v || !v->ran) {
+		jw_null(w, "verify");
+		return;
+	}
+	jw_obj_begin(w, "verify");
+	jw_u64(w, "samples", v->samples);
+	jw_u64(w, "verified", v->verified);
+	jw_u64(w, "failed", v->failed);
+	jw_u64(w, "faulted_expected", v->faulted_expected);
+	jw_u64(w, "unexpected", v->unexpected);
+	jw_obj_end(w);
+}
+
+int sweep_validate(struct opts *o)
+{
+	return cli_check_iova_options(o);
+}
+
+static void sweep_defaults(struct opts *o)
+{
+	o->size = SZ_1T;
+}
+
+static const struct mode_opt sweep_opts[] = {
+	{ O_SIZE, "IOVA space from 0 to sweep (K M G T P units)", NULL, NULL },
+	{ O_SIZE2, "then a second run of SIZE in the same process and container", NULL, NULL },
+	{ O_DMA_SIZE, "bytes per mapping: a power of two, 4K..1G", NULL, NULL },
+	{ O_STRIDE, "IOVA distance between mappings, multiple of --dma-size",
+	  "2M, or --dma-size if larger", NULL },
+	{ O_KEEP, "map everything, measure, then unmap everything (at most 1Mi mappings)",
+	  NULL, NULL },
+	{ O_VERIFY, "after the sweep, DMA-verify N sample IOVAs with edu, 0..100000",
+	  "0: none", NULL },
+	{ O_BACKEND, "VFIO type1 container or iommufd IOAS", NULL, NULL },
+	{ O_DEVICE, "PCI device bound to vfio-pci", "the first edu, else the first", NULL },
+	{ O_MAX_ERRORS, "abort after N failed maps/unmaps", NULL, NULL },
+	{ O_SEED, "seed of the random choices", NULL, NULL },
+	{ 0 },
+};
+
+/* Shared with verify.c's table. */
+const struct mode_exit sweep_exits[] = {
+	{ EX_OK, "success" },
+	{ EX_FAIL, "other runtime failure (map errors beyond --max-errors, interrupted...)" },
+	{ EX_USAGE, "usage: unknown mode, option or help topic, bad value" },
+	{ EX_APERTURE, "--size beyond the IOMMU aperture (the message gives the maximum)" },
+	{ EX_NODEV, "no device bound to vfio-pci, a missing VFIO node, not an edu device (--verify)" },
+	{ EX_NOTROOT, "not root" },
+	{ EX_BUSY, "device busy (EBUSY on open or bind)" },
+	{ EX_NOIOMMUFD, "iommufd missing (/dev/iommu absent; --backend iommufd)" },
+	{ EX_VERIFY, "DMA verification failed" },
+	{ 0 },
+};
+
+const struct mode_ops mode_sweep = {
+	.name = "sweep",
+	.summary = "map+unmap pairs over an IOVA range, measure page tables",
+	.help =
+	"Map then unmap one --dma-size mapping every --stride of IOVA from 0 up to\n"
+	"--size (pairs: map at iova, unmap it, next), and report the IOMMU page-table\n"
+	"memory left behind (nr_iommu_pages / SecPageTables, read after\n"
+	"vm.stat_refresh while the container is still open), wall time and map/unmap\n"
+	"latency.  IOVAs in reserved ranges (the MSI window 0xfee00000) are skipped\n"
+	"and counted.  The first line is the summary of the original tool:\n"
+	"  dma_size: 4K iova space: 64G iommu: 128M time: 1.234s\n",
+	.help_tail = SWEEP_HELP_TAIL,
+	.opts = sweep_opts,
+	.exits = sweep_exits,
+	.uses_backend = true,
+	.section = "verify",
+	.defaults = sweep_defaults,
+	.validate = sweep_validate,
+	.run = sweep_run,
+	.summary_line = sweep_summary_line,
+	.report_human = sweep_report_human,
+	.report_json = sweep_report_json,
+};

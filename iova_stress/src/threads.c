@@ -20,7 +20,10 @@
 #include "edu.h"
 #include "failinject.h"
 #include "rng.h"
+#include "json.h"
 #include "session.h"
+#include "threads.h"
+#include "units.h"
 
 #define SLOTS_PER_TABLE	512		/* 4K PTEs in one leaf table */
 #define CHURN_BURST	8		/* slots mapped at once by a thread */
@@ -37,11 +40,8 @@ struct worker {
 	bool started;
 	uint64_t rng;
 	uint64_t quota;			/* pairs to do, 0 = unlimited */
-	uint64_t ops, enomem, skipped, map_errors, unmap_errors;
-	int last_errno;
-	uint64_t last_err_iova;
-	uint64_t skipped_iova[RESULT_SHOW_SKIPPED];
-	struct lat_hist map_h, unmap_h;
+	struct map_acct acct;
+	atomic_uint_fast64_t done;	/* acct.pairs, for the progress line */
 };
 
 struct run {
@@ -51,8 +51,7 @@ struct run {
 	void *buf;
 	uint64_t deadline;		/* now_ns() limit, 0 = none */
 	atomic_int stop;
-	atomic_uint_fast64_t errors;	/* all threads, for --max-errors */
-	atomic_bool aborted;
+	struct err_budget budget;	/* all threads, for --max-errors */
 
 	/* churn */
 	uint64_t win_start, nslots, anchor_slot;
@@ -70,76 +69,23 @@ static bool should_stop(struct worker *w)
 {
 	struct run *run = w->run;
 
-	if (ist_stop || atomic_load_explicit(&run->stop, memory_order_relaxed))
+	atomic_store_explicit(&w->done, w->acct.pairs, memory_order_relaxed);
+	if (ist_stop || atomic_load_explicit(&run->stop, memory_order_relaxed) ||
+	    acct_exceeded(&w->acct))
 		return true;
-	if (w->quota && w->ops >= w->quota)
+	if (w->quota && w->acct.pairs >= w->quota)
 		return true;
 	return run->deadline && now_ns() >= run->deadline;
 }
 
-static void count_error(struct worker *w, bool is_map, int err, uint64_t iova)
-{
-	struct run *run = w->run;
-
-	if (is_map)
-		w->map_errors++;
-	else
-		w->unmap_errors++;
-	w->last_errno = -err;
-	w->last_err_iova = iova;
-	if (atomic_fetch_add(&run->errors, 1) + 1 > run->o->max_errors) {
-		atomic_store(&run->aborted, true);
-		atomic_store(&run->stop, 1);
-	}
-}
-
-static void skip(struct worker *w, uint64_t iova)
-{
-	if (w->skipped < RESULT_SHOW_SKIPPED)
-		w->skipped_iova[w->skipped] = iova;
-	w->skipped++;
-}
-
 static bool do_map(struct worker *w, uint64_t iova, uint64_t len)
 {
-	struct backend *b = &w->run->s->b;
-	uint64_t t0, t1;
-	int ret;
-
-	if (!aperture_allows(&w->run->s->ap, iova, len)) {
-		skip(w, iova);
-		return false;
-	}
-	t0 = now_ns();
-	ret = b->ops->map(b, iova, len, w->run->buf);
-	t1 = now_ns();
-	if (!ret) {
-		lat_add(&w->map_h, t1 - t0);
-		return true;
-	}
-	if (ret == -ENOMEM)
-		w->enomem++;
-	else if (ret == -EINVAL && iova_in_msi_window(iova, len))
-		skip(w, iova);
-	else
-		count_error(w, true, ret, iova);
-	return false;
+	return acct_map(&w->acct, iova, len, w->run->buf);
 }
 
 static void do_unmap(struct worker *w, uint64_t iova, uint64_t len)
 {
-	struct backend *b = &w->run->s->b;
-	uint64_t t0, t1;
-	int ret;
-
-	t0 = now_ns();
-	ret = b->ops->unmap(b, iova, len);
-	t1 = now_ns();
-	if (ret)
-		count_error(w, false, ret, iova);
-	else
-		lat_add(&w->unmap_h, t1 - t0);
-	w->ops++;
+	acct_unmap(&w->acct, iova, len);
 }
 
 static void partition(struct worker *w)
@@ -260,7 +206,7 @@ static int make_it_fail_on(struct worker *w)
 		close(fd);
 	}
 	ist_warn("thread %u: cannot turn make-it-fail on: %s", w->id, strerror(-ret));
-	count_error(w, true, ret, 0);
+	acct_other_error(&w->acct);
 	atomic_store(&w->run->stop, 1);
 	return -1;
 }
@@ -271,7 +217,7 @@ static void make_it_fail_off(struct worker *w, int fd)
 
 	if (ret) {
 		ist_warn("thread %u: cannot turn make-it-fail off: %s", w->id, strerror(-ret));
-		count_error(w, false, ret, 0);
+		acct_other_error(&w->acct);
 	}
 	close(fd);
 }
@@ -378,75 +324,45 @@ static int setup_churn(struct run *run)
 	return 0;
 }
 
-static void collect(struct run *run, struct worker *ws, struct run_result *r)
+/* Every thread's accounting into r (the totals, one latency histogram). */
+static int collect(struct run *run, struct worker *ws, struct run_result *r,
+		   struct threads_result *t)
 {
-	struct lat_hist *map_h = malloc(sizeof(*map_h)), *unmap_h = malloc(sizeof(*unmap_h));
-	uint64_t ops = 0;
+	struct map_acct *all = malloc(sizeof(*all));
 
-	if (map_h && unmap_h) {
-		lat_init(map_h);
-		lat_init(unmap_h);
-	}
-	for (uint64_t i = 0; i < run->o->threads; i++) {
-		struct worker *w = &ws[i];
-
-		ops += w->ops;
-		r->threads.enomem += w->enomem;
-		r->map_errors += w->map_errors;
-		r->unmap_errors += w->unmap_errors;
-		if (w->map_errors || w->unmap_errors) {
-			r->last_errno = w->last_errno;
-			r->last_err_iova = w->last_err_iova;
-		}
-		for (uint64_t j = 0; j < w->skipped && j < RESULT_SHOW_SKIPPED; j++)
-			note_skip(r, w->skipped_iova[j]);
-		if (w->skipped > RESULT_SHOW_SKIPPED)
-			r->skipped += w->skipped - RESULT_SHOW_SKIPPED;
-		if (map_h && unmap_h) {
-			lat_merge(map_h, &w->map_h);
-			lat_merge(unmap_h, &w->unmap_h);
-		}
-	}
-	if (map_h && unmap_h) {
-		lat_summarize(map_h, &r->map_ns);
-		lat_summarize(unmap_h, &r->unmap_ns);
-	}
-	free(map_h);
-	free(unmap_h);
-	r->pairs = ops;
-	r->threads.ops = ops;
-	r->threads.errors += r->map_errors + r->unmap_errors;
-	r->threads.ops_per_s = r->wall_s > 0 ? (double)ops / r->wall_s : 0;
-	r->ns_per_pair = ops ? r->wall_s * 1e9 / (double)ops : 0;
-	r->aborted = atomic_load(&run->aborted);
+	if (!all)
+		return ist_err(EX_FAIL, "out of memory");
+	acct_init(all, run->s, &run->budget, true);
+	for (uint64_t i = 0; i < run->o->threads; i++)
+		acct_merge(all, &ws[i].acct);
+	acct_result(all, r);
+	t->ops = all->pairs;
+	t->enomem = all->enomem;
+	t->ops_per_s = r->wall_ns ? (double)all->pairs * 1e9 / (double)r->wall_ns : 0;
 	r->interrupted = ist_stop;
+	free(all);
+	return 0;
 }
 
 static int status(const struct run_result *r)
 {
-	if (r->threads.anchor_failures)
+	const struct threads_result *t = r->mode_res;
+
+	if (t->anchor_failures)
 		return ist_err(EX_VERIFY, "anchor DMA failed %" PRIu64 " times out of %" PRIu64,
-			       r->threads.anchor_failures, r->threads.anchor_dmas);
-	if (r->aborted)
-		return ist_err(EX_FAIL, "aborted after %" PRIu64 " errors (last: %s at 0x%" PRIx64 ")",
-			       r->threads.errors, strerror(r->last_errno), r->last_err_iova);
-	if (r->interrupted)
-		return ist_err(EX_FAIL, "interrupted");
-	if (r->threads.errors)
-		return ist_err(EX_FAIL, "%" PRIu64 " map/unmap errors other than ENOMEM",
-			       r->threads.errors);
-	if (r->threads.leftover_bytes)
-		return ist_err(EX_FAIL, "%" PRIu64 " bytes were still mapped at the end",
-			       r->threads.leftover_bytes);
-	return 0;
+			       t->anchor_failures, t->anchor_dmas);
+	return session_status(r);
 }
 
-int mode_threads(const struct opts *o, const struct app_env *env, const struct pci_dev *dev)
+static int threads_run(const struct opts *o, const struct app_env *env,
+		       const struct pci_dev *dev)
 {
 	struct run_result *r = calloc(1, sizeof(*r));
 	struct worker *ws = calloc(o->threads, sizeof(*ws));
 	struct run *run = calloc(1, sizeof(*run));
 	uint64_t buf_size = o->pattern == PAT_PARTITION ? o->dma_size : SZ_4K, t0;
+	uint64_t start_failures = 0;
+	struct threads_result t = { 0 };
 	struct session s;
 	pthread_t anchor_th;
 	bool anchor_started = false;
@@ -463,12 +379,12 @@ int mode_threads(const struct opts *o, const struct app_env *env, const struct p
 	run->s = &s;
 	run->o = o;
 	run->procfs = env->procfs;
-	result_init(r, o);
-	session_describe(&s, r);
-	r->threads.ran = true;
-	r->threads.make_it_fail = o->make_it_fail;
-	r->threads.threads = o->threads;
-	r->threads.pattern = o->pattern;
+	budget_init(&run->budget, o->max_errors);
+	session_result_init(&s, r);
+	r->mode_res = &t;
+	t.make_it_fail = o->make_it_fail;
+	t.threads = o->threads;
+	t.pattern = o->pattern;
 	if (o->pattern == PAT_CHURN) {
 		r->dma_size = SZ_4K;
 		r->stride = SZ_4K;
@@ -493,10 +409,10 @@ int mode_threads(const struct opts *o, const struct app_env *env, const struct p
 		goto out_close;
 	if (o->pattern == PAT_CHURN) {
 		r->size = run->win_start + run->nslots * SZ_4K;
-		r->threads.window_start = run->win_start;
-		r->threads.window_len = run->nslots * SZ_4K;
-		r->threads.anchor = run->anchor;
-		r->threads.anchor_iova = run->anchor_iova;
+		t.window_start = run->win_start;
+		t.window_len = run->nslots * SZ_4K;
+		t.anchor = run->anchor;
+		t.anchor_iova = run->anchor_iova;
 	}
 	run->buf = dmabuf_alloc(buf_size);
 	if (!run->buf) {
@@ -515,15 +431,14 @@ int mode_threads(const struct opts *o, const struct app_env *env, const struct p
 		w->rng = o->seed * 0x100000001b3ULL + i;
 		if (o->ops)
 			w->quota = o->ops / o->threads + (i < o->ops % o->threads);
-		lat_init(&w->map_h);
-		lat_init(&w->unmap_h);
+		acct_init(&w->acct, &s, &run->budget, true);
 		if (o->ops && !w->quota)
 			continue;
 		ret = start_thread(&w->th, worker_main, w);
 		if (ret) {
 			ist_warn("cannot start thread %" PRIu64 ": %s", i, strerror(ret));
 			atomic_store(&run->stop, 1);
-			r->threads.errors++;
+			start_failures++;
 			ret = 0;
 			break;
 		}
@@ -541,14 +456,14 @@ int mode_threads(const struct opts *o, const struct app_env *env, const struct p
 		if (ws[i].started)
 			pthread_join(ws[i].th, NULL);
 	/* wall time of the map/unmap threads, not of the anchor's last DMA */
-	r->wall_s = (double)(now_ns() - t0) / 1e9;
+	r->wall_ns = now_ns() - t0;
 	atomic_store(&run->churn_done, 1);
 	if (anchor_started)
 		pthread_join(anchor_th, NULL);
 
 	if (run->anchor) {
-		r->threads.anchor_dmas = run->anchor_dmas;
-		r->threads.anchor_failures = run->anchor_failures + !anchor_started;
+		t.anchor_dmas = run->anchor_dmas;
+		t.anchor_failures = run->anchor_failures + !anchor_started;
 		ret = s.b.ops->unmap(&s.b, run->anchor_iova, SZ_4K);
 		if (ret)
 			ist_warn("unmap of the anchor at 0x%" PRIx64 " failed: %s", run->anchor_iova,
@@ -557,8 +472,11 @@ int mode_threads(const struct opts *o, const struct app_env *env, const struct p
 	}
 	ptmem_read(env->procfs, &r->after);
 	r->have_pt = true;
-	collect(run, ws, r);
-	session_close(&s, &r->threads.leftover_bytes);
+	ret = collect(run, ws, r, &t);
+	if (ret)
+		goto out_close;
+	r->other_errors += start_failures;
+	session_close(&s, &r->leftover_bytes);
 	report_print(stdout, r, o->json);
 	ret = status(r);
 	goto out_free_bufs;
@@ -577,3 +495,175 @@ out_free:
 	free(run);
 	return ret;
 }
+
+/* ---- report ---- */
+
+static void threads_summary_line(FILE *f, const struct run_result *r)
+{
+	const struct threads_result *t = r->mode_res;
+	char c[32];
+
+	fprintf(f, "threads: %" PRIu64 " pattern: %s ops: %" PRIu64
+		" ops/s: %.0f iommu: %s time: %.3fs\n",
+		t->threads, pattern_name(t->pattern), t->ops, t->ops_per_s,
+		report_pt_delta(c, sizeof(c), r), report_wall_s(r));
+}
+
+static void threads_report_human(FILE *f, const struct run_result *r)
+{
+	const struct threads_result *t = r->mode_res;
+	char a[32], b[32], c[32];
+
+	report_mode_line(f, r, "threads");
+	if (t->pattern == PAT_CHURN)
+		fprintf(f, "%-16s 0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 " leaf tables of 2M), 4K slots",
+			"churn window:", t->window_start, t->window_start + t->window_len - 1,
+			(uint64_t)(t->window_len / SZ_2M));
+	else if (t->pattern == PAT_RANDOM)
+		fprintf(f, "%-16s 0x0-0x%" PRIx64 " (%s), random 4K mappings", "iova range:",
+			r->size - 1, fmt_size(a, sizeof(a), r->size));
+	else
+		fprintf(f, "%-16s 0x0-0x%" PRIx64 " (%s), stride %s, dma size %s", "iova range:",
+			r->size - 1, fmt_size(a, sizeof(a), r->size),
+			fmt_size(b, sizeof(b), r->stride), fmt_size(c, sizeof(c), r->dma_size));
+	report_range_end(f, r);
+	fprintf(f, "%-16s %" PRIu64 " x %s: %" PRIu64 " map+unmap pairs, %.0f ops/s\n",
+		"threads:", t->threads, pattern_name(t->pattern), t->ops, t->ops_per_s);
+	fprintf(f, "%-16s ENOMEM %" PRIu64 ", other errors %" PRIu64
+		", left mapped at the end %" PRIu64 " bytes%s\n", "failures:",
+		t->enomem, r->map_errors + r->unmap_errors + r->other_errors, r->leftover_bytes,
+		t->make_it_fail ? " (make-it-fail on)" : "");
+	if (t->anchor)
+		fprintf(f, "%-16s iova 0x%" PRIx64 ": %" PRIu64 " DMAs, %" PRIu64 " failures\n",
+			"anchor:", t->anchor_iova, t->anchor_dmas, t->anchor_failures);
+	report_map_acct(f, r);
+	report_pt(f, r);
+}
+
+static void threads_report_json(struct jw *w, const struct run_result *r)
+{
+	const struct threads_result *t = r->mode_res;
+
+	jw_obj_begin(w, "threads");
+	jw_u64(w, "threads", t->threads);
+	jw_str(w, "pattern", pattern_name(t->pattern));
+	jw_u64(w, "ops", t->ops);
+	jw_double(w, "ops_per_s", t->ops_per_s);
+	jw_u64(w, "enomem", t->enomem);
+	jw_u64(w, "errors", r->map_errors + r->unmap_errors + r->other_errors);
+	jw_bool(w, "make_it_fail", t->make_it_fail);
+	jw_u64(w, "leftover_bytes", r->leftover_bytes);
+	jw_bool(w, "anchor", t->anchor);
+	jw_u64(w, "anchor_dmas", t->anchor_dmas);
+	jw_u64(w, "anchor_failures", t->anchor_failures);
+	jw_obj_end(w);
+}
+
+/*
+ * The patterns each use some of the options: one given to a pattern that
+ * ignores it is refused by name.
+ */
+static int check_pattern_options(const struct opts *o)
+{
+	static const struct {
+		enum opt_id id;
+		const char *name;
+		unsigned patterns;	/* bit per enum pattern that uses it */
+		const char *why;
+	} uses[] = {
+		{ O_SIZE, "size", 1u << PAT_PARTITION | 1u << PAT_RANDOM,
+		  "churn maps 4K slots of --tables leaf tables around 8G" },
+		{ O_DMA_SIZE, "dma-size", 1u << PAT_PARTITION,
+		  "churn and random map 4K" },
+		{ O_STRIDE, "stride", 1u << PAT_PARTITION,
+		  "churn and random map 4K slots, not a stride" },
+		{ O_TABLES, "tables", 1u << PAT_CHURN, "it sizes the churn window" },
+		{ O_ANCHOR, "anchor", 1u << PAT_CHURN, "the anchor sits in the churned tables" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(uses); i++)
+		if ((o->given & GIVEN(uses[i].id)) && !(uses[i].patterns & (1u << o->pattern)))
+			return ist_err(EX_USAGE, "option --%s does not apply to --pattern %s (%s)",
+				       uses[i].name, pattern_name(o->pattern), uses[i].why);
+	return 0;
+}
+
+static int threads_validate(struct opts *o)
+{
+	char a[48];
+	int ret = check_pattern_options(o);
+
+	if (!ret)
+		ret = cli_check_iova_options(o);
+	if (ret)
+		return ret;
+	if (o->pattern != PAT_PARTITION && !o->ops && o->duration == 0)
+		o->duration = 5;
+	if (o->pattern == PAT_RANDOM && o->size / SZ_4K < o->threads * 64)
+		return ist_err(EX_USAGE, "--size %s is too small for %llu random threads (at least 256K per thread)",
+			       cli_shown(a, sizeof(a), o, TY_SIZE, o->size),
+			       (unsigned long long)o->threads);
+	return 0;
+}
+
+static const struct mode_opt threads_opts[] = {
+	{ O_SIZE, "partition, random: IOVA space from 0 (K M G T P units)", NULL, NULL },
+	{ O_DMA_SIZE, "partition: bytes per mapping, a power of two, 4K..1G", NULL, NULL },
+	{ O_STRIDE, "partition: IOVA distance between mappings, multiple of --dma-size",
+	  "2M, or --dma-size if larger", NULL },
+	{ O_BACKEND, "VFIO type1 container or iommufd IOAS", NULL, NULL },
+	{ O_DEVICE, "PCI device bound to vfio-pci", "the first edu", NULL },
+	{ O_MAX_ERRORS, "abort after N failed maps/unmaps", NULL, NULL },
+	{ O_SEED, "seed of the random choices", NULL, NULL },
+	{ O_THREADS, "number of mapping threads, 1..256", NULL, NULL },
+	{ O_PATTERN, "partition|churn|random", NULL, NULL },
+	{ O_OPS, "stop after N map+unmap pairs in total", NULL, NULL },
+	{ O_DURATION, "stop after SECONDS (like 10, 2.5 or 500ms)",
+	  "none; churn and random without --ops: 5", NULL },
+	{ O_ANCHOR, "churn: keep one 4K anchor mapped in the churned tables and DMA through it with edu all along",
+	  NULL, NULL },
+	{ O_TABLES, "churn: number of 2M leaf tables churned, 1..512", NULL, NULL },
+	{ O_MAKE_IT_FAIL, "set make-it-fail in the mapping threads around their map/unmap loop only (kernel fault injection with task-filter; ENOMEM is counted, not an error)",
+	  NULL, NULL },
+	{ 0 },
+};
+
+static const struct mode_exit threads_exits[] = {
+	{ EX_OK, "success" },
+	{ EX_FAIL, "other runtime failure (map errors beyond --max-errors, interrupted...)" },
+	{ EX_USAGE, "usage: unknown mode, option or help topic, bad value" },
+	{ EX_APERTURE, "--size beyond the IOMMU aperture (the message gives the maximum)" },
+	{ EX_NODEV, "no device bound to vfio-pci, a missing VFIO node, not an edu device (--anchor)" },
+	{ EX_NOTROOT, "not root" },
+	{ EX_BUSY, "device busy (EBUSY on open or bind)" },
+	{ EX_NOIOMMUFD, "iommufd missing (/dev/iommu absent; --backend iommufd)" },
+	{ EX_VERIFY, "an anchor DMA failed (--anchor)" },
+	{ 0 },
+};
+
+const struct mode_ops mode_threads = {
+	.name = "threads",
+	.summary = "concurrent map/unmap: partition, churn or random",
+	.help =
+	"Concurrent map/unmap from --threads threads on one container/IOAS:\n"
+	"  partition  the sweep split in N IOVA ranges (one pass unless --ops/--duration)\n"
+	"  churn      threads map/unmap distinct 4K slots of the same 2M leaf tables\n"
+	"             (a window of --tables tables straddling the 8G boundary), so a\n"
+	"             table empties while another thread maps into it\n"
+	"  random     random sparse 4K map/unmap over --size\n"
+	"Use --backend iommufd for real concurrency: VFIO type1 serialises every\n"
+	"MAP/UNMAP_DMA of a container under one mutex.  Failed maps (ENOMEM under\n"
+	"fault injection) are counted and the run goes on; everything mapped is\n"
+	"unmapped at the end.  With --anchor, every anchor DMA must succeed\n"
+	"(anchor_dmas counts transfers, two per round trip), else exit 8.\n",
+	.help_tail = "SIZE takes binary units K, M, G, T, P (64G, 16T).\n",
+	.opts = threads_opts,
+	.exits = threads_exits,
+	.uses_backend = true,
+	.section = "threads",
+	.validate = threads_validate,
+	.run = threads_run,
+	.summary_line = threads_summary_line,
+	.report_human = threads_report_human,
+	.report_json = threads_report_json,
+};

@@ -59,7 +59,7 @@ static bool pick_slot(const struct session *s, uint64_t nslots, uint64_t i, uint
 /* DMA to the just-unmapped dev_iova must not reach memory. */
 static void check_faults(struct session *s, struct edu *e, uint8_t *cpu, uint64_t dev_iova,
 			 uint8_t *scratch, uint64_t scr_iova, const uint8_t *pattern,
-			 struct run_result *r)
+			 struct verify_result *v)
 {
 	uint32_t len = EDU_DMA_MAX;
 	int ret;
@@ -72,12 +72,12 @@ static void check_faults(struct session *s, struct edu *e, uint8_t *cpu, uint64_
 	if (ret) {
 		ist_warn("verify: DMA write to unmapped 0x%" PRIx64 " did not complete: %s",
 			 dev_iova, strerror(-ret));
-		r->verify.unexpected++;
+		v->unexpected++;
 	} else if (!all_bytes(cpu, len, CANARY)) {
 		ist_warn("verify: DMA write to unmapped 0x%" PRIx64 " reached memory", dev_iova);
-		r->verify.unexpected++;
+		v->unexpected++;
 	} else {
-		r->verify.faulted_expected++;
+		v->faulted_expected++;
 	}
 
 	if (scr_iova == UINT64_MAX)
@@ -96,17 +96,17 @@ static void check_faults(struct session *s, struct edu *e, uint8_t *cpu, uint64_
 	if (ret) {
 		ist_warn("verify: DMA read from unmapped 0x%" PRIx64 " did not complete: %s",
 			 dev_iova, strerror(-ret));
-		r->verify.unexpected++;
+		v->unexpected++;
 	} else if (!memcmp(scratch, pattern, len) || all_bytes(scratch, len, 0)) {
-		r->verify.faulted_expected++;
+		v->faulted_expected++;
 	} else {
 		ist_warn("verify: DMA read from unmapped 0x%" PRIx64 " returned %s", dev_iova,
 			 all_bytes(scratch, len, CANARY) ? "the old memory" : "unexpected data");
-		r->verify.unexpected++;
+		v->unexpected++;
 	}
 }
 
-int verify_run(struct session *s, uint64_t size, void *buf, struct run_result *r)
+int verify_run(struct session *s, uint64_t size, void *buf, struct verify_result *v)
 {
 	const struct opts *o = s->o;
 	struct backend *b = &s->b;
@@ -118,7 +118,7 @@ int verify_run(struct session *s, uint64_t size, void *buf, struct run_result *r
 	struct edu e;
 	int devfd, ret;
 
-	r->verify.ran = true;
+	v->ran = true;
 	ret = b->ops->device_fd(b, &devfd);
 	if (ret)
 		return ret;
@@ -141,9 +141,9 @@ int verify_run(struct session *s, uint64_t size, void *buf, struct run_result *r
 		uint64_t iova, off, dev_iova, seed;
 		uint8_t *cpu;
 
-		r->verify.samples++;
+		v->samples++;
 		if (!pick_slot(s, nslots, i, n, &iova)) {
-			r->verify.failed++;
+			v->failed++;
 			break;
 		}
 		off = rng_below(&rng, o->dma_size / SZ_4K) * SZ_4K;
@@ -152,16 +152,16 @@ int verify_run(struct session *s, uint64_t size, void *buf, struct run_result *r
 		ret = b->ops->map(b, iova, o->dma_size, buf);
 		if (ret) {
 			ist_warn("verify: map at 0x%" PRIx64 " failed: %s", iova, strerror(-ret));
-			r->verify.failed++;
+			v->failed++;
 			continue;
 		}
 		seed = rng_next(&rng);
 		edu_pattern(pattern, EDU_DMA_MAX, seed);
 		ret = edu_round_trip(&e, cpu, dev_iova, EDU_DMA_MAX, seed);
 		if (ret == 0) {
-			r->verify.verified++;
+			v->verified++;
 		} else {
-			r->verify.failed++;
+			v->failed++;
 			ist_warn("verify: round trip at 0x%" PRIx64 " %s%s", dev_iova,
 				 ret > 0 ? "returned wrong data" : "did not complete",
 				 dev_iova >> 28 && ret > 0 ?
@@ -170,10 +170,10 @@ int verify_run(struct session *s, uint64_t size, void *buf, struct run_result *r
 		ret = b->ops->unmap(b, iova, o->dma_size);
 		if (ret) {
 			ist_warn("verify: unmap at 0x%" PRIx64 " failed: %s", iova, strerror(-ret));
-			r->verify.failed++;
+			v->failed++;
 			continue;
 		}
-		check_faults(s, &e, cpu, dev_iova, scratch, scr_iova, pattern, r);
+		check_faults(s, &e, cpu, dev_iova, scratch, scr_iova, pattern, v);
 	}
 
 	if (scr_iova != UINT64_MAX)
@@ -182,3 +182,58 @@ int verify_run(struct session *s, uint64_t size, void *buf, struct run_result *r
 	edu_close(&e);
 	return 0;
 }
+
+/* ---- the verify mode: a sweep (sweep.c) with --verify 8 by default ---- */
+
+static void verify_defaults(struct opts *o)
+{
+	o->verify = 8;
+}
+
+static int verify_validate(struct opts *o)
+{
+	if (!o->verify)
+		return ist_err(EX_USAGE, "--verify '0' must be > 0");
+	return sweep_validate(o);
+}
+
+static const struct mode_opt verify_opts[] = {
+	{ O_SIZE, "IOVA space from 0 to sweep (K M G T P units)", NULL, NULL },
+	{ O_SIZE2, "then a second run of SIZE in the same process and container", NULL, NULL },
+	{ O_DMA_SIZE, "bytes per mapping: a power of two, 4K..1G", NULL, NULL },
+	{ O_STRIDE, "IOVA distance between mappings, multiple of --dma-size",
+	  "2M, or --dma-size if larger", NULL },
+	{ O_KEEP, "map everything, measure, then unmap everything (at most 1Mi mappings)",
+	  NULL, NULL },
+	{ O_VERIFY, "DMA-verify N sample IOVAs with edu after the sweep, 1..100000", "8", NULL },
+	{ O_BACKEND, "VFIO type1 container or iommufd IOAS", NULL, NULL },
+	{ O_DEVICE, "PCI device bound to vfio-pci", "the first edu", NULL },
+	{ O_MAX_ERRORS, "abort after N failed maps/unmaps", NULL, NULL },
+	{ O_SEED, "seed of the random choices", NULL, NULL },
+	{ 0 },
+};
+
+const struct mode_ops mode_verify = {
+	.name = "verify",
+	.summary = "sweep, then DMA-verify sample IOVAs with the edu device",
+	.help =
+	"A sweep (default --size 64G) followed by DMA verification with the QEMU edu\n"
+	"device (1234:11e8): --verify N sample IOVAs spread over the range are mapped\n"
+	"and checked by a round trip RAM -> device -> RAM, then unmapped, and DMA to\n"
+	"them must fault (memory untouched).  A line EXPECT_DMAR_FAULT 0x<iova> is\n"
+	"printed on stdout before every DMA that is expected to fault (also with\n"
+	"--json: the JSON object is the line starting with '{').  Each DMA takes\n"
+	"~100 ms of virtual time.  Exit 8 if a round trip fails or a DMA to an\n"
+	"unmapped IOVA reaches memory.\n",
+	.help_tail = SWEEP_HELP_TAIL,
+	.opts = verify_opts,
+	.exits = sweep_exits,
+	.uses_backend = true,
+	.section = "verify",
+	.defaults = verify_defaults,
+	.validate = verify_validate,
+	.run = sweep_run,
+	.summary_line = sweep_summary_line,
+	.report_human = sweep_report_human,
+	.report_json = sweep_report_json,
+};

@@ -3,6 +3,6 @@
 #define IST_VERSION_H
 
 /* The tool's version (--version); raise it with every change of its CLI or output. */
-#define IST_VERSION "1.1"
+#define IST_VERSION "2.0"
 
 #endif

@@ -14,4 +14,11 @@ struct stub_call {
 
 extern struct stub_call stub_last;
 
+struct app_env;
+struct mode_ops;
+
+/* struct app_env's run_mode for the tests of app_run(). */
+int stub_run(const struct mode_ops *m, const struct opts *o, const struct app_env *env,
+	     const struct pci_dev *dev);
+
 #endif

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "common.h"
 #include "harness.h"
+#include "mode.h"
 #include "stubs.h"
 
 struct env_tree {
@@ -41,6 +42,7 @@ static void tree_make(struct env_tree *t, bool edu, bool iommufd)
 	t->env.sysfs = t->sys;
 	t->env.devfs = t->dev;
 	t->env.procfs = t->proc;
+	t->env.run_mode = stub_run;
 }
 
 /* Run app_run; check the code and that an error is exactly one line. */
@@ -102,7 +104,7 @@ TEST(app_exit_codes)
 	run(&t, EX_OK, "sweep", NULL);
 	CHECK_STR(stub_last.dev.bdf, "0000:00:03.0");
 	CHECK_INT(stub_last.dev.group, 4);
-	run(&t, EX_OK, "sweep", "verify", NULL);
+	run(&t, EX_OK, "verify", "verify", NULL);
 	CHECK_U64(stub_last.o.verify, 8);
 	run(&t, EX_OK, "threads", "threads", "-p", "churn", "--anchor", "-b", "iommufd", NULL);
 	run(&t, EX_OK, "uring", "uring", NULL);
@@ -134,7 +136,7 @@ TEST(app_dmamap_dispatch)
 	/* no vfio-pci device, no iommufd: dmamap needs neither */
 	tree_make(&t, false, false);
 	run(&t, EX_OK, "dmamap", "dmamap", NULL);
-	CHECK_INT(stub_last.o.mode, MODE_DMAMAP);
+	CHECK(stub_last.o.mode == &mode_dmamap);
 	CHECK_STR(stub_last.o.dev, "/dev/nvme0n1");
 	CHECK_U64(stub_last.o.iters, 100000);
 	CHECK_U64(stub_last.o.warmup, 1000);

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "common.h"
 #include "harness.h"
+#include "mode.h"
 #include "rng.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
@@ -38,7 +39,7 @@ TEST(cli_defaults)
 	char *a3[] = { "iova_stress", "uring", NULL };
 
 	parse(ARGC(a0), a0, &o, 0);
-	CHECK_INT(o.mode, MODE_SWEEP);
+	CHECK(o.mode == &mode_sweep);
 	CHECK(!o.mode_given);
 	CHECK_U64(o.size, 1ULL << 40);
 	CHECK_U64(o.dma_size, 4096);
@@ -49,7 +50,7 @@ TEST(cli_defaults)
 	CHECK(!o.json && !o.keep && !o.help);
 
 	parse(ARGC(a1), a1, &o, 0);
-	CHECK_INT(o.mode, MODE_VERIFY);
+	CHECK(o.mode == &mode_verify);
 	CHECK_U64(o.size, 64ULL << 30);
 	CHECK_U64(o.verify, 8);
 
@@ -346,7 +347,7 @@ TEST(cli_lab_command_lines)
 			t_fail(__FILE__, __LINE__, "%s: 'iova_stress %s' no longer parses: %s",
 			       lines[i].where, lines[i].line, err);
 		/* and still means what the scripts read from it */
-		if (!ret && o.mode != MODE_URING && o.mode != MODE_DMAMAP && !o.json)
+		if (!ret && o.mode != &mode_uring && o.mode != &mode_dmamap && !o.json)
 			t_fail(__FILE__, __LINE__, "%s: not --json", lines[i].where);
 	}
 
@@ -360,12 +361,12 @@ TEST(cli_lab_command_lines)
 			      "10", "--json", "-q", NULL };
 
 		parse(ARGC(a), a, &o, 0);
-		CHECK(o.mode == MODE_SWEEP && o.backend == BACKEND_IOMMUFD && o.json && o.quiet);
+		CHECK(o.mode == &mode_sweep && o.backend == BACKEND_IOMMUFD && o.json && o.quiet);
 		CHECK_U64(o.size, 16ULL << 40);
 		CHECK_U64(o.stride, 2ULL << 20);
 		CHECK_U64(o.dma_size, 4096);
 		parse(ARGC(b), b, &o, 0);
-		CHECK(o.mode == MODE_THREADS && o.pattern == PAT_CHURN && o.make_it_fail);
+		CHECK(o.mode == &mode_threads && o.pattern == PAT_CHURN && o.make_it_fail);
 		CHECK_U64(o.ops, 50000);
 		CHECK_U64(o.max_errors, 1000000000);
 		CHECK(o.duration == 0);
@@ -388,7 +389,7 @@ TEST(cli_version)
 	parse(ARGC(a), a, &o, 0);
 	CHECK(o.version && !o.help);
 	parse(ARGC(b), b, &o, 0);
-	CHECK(o.version && o.mode == MODE_DMAMAP);
+	CHECK(o.version && o.mode == &mode_dmamap);
 	parse(ARGC(c), c, &o, EX_USAGE);
 	capture_begin(1);
 	cli_version(stdout);
@@ -409,13 +410,13 @@ TEST(cli_dmamap)
 	char *d[] = { "iova_stress", "dmamap", "--dev", "0000:00:1f.7", NULL };
 
 	parse(ARGC(a), a, &o, 0);
-	CHECK_INT(o.mode, MODE_DMAMAP);
+	CHECK(o.mode == &mode_dmamap);
 	CHECK(o.mode_given && !o.json && !o.quiet && !o.help);
 	CHECK_STR(o.dev, "/dev/nvme0n1");
 	CHECK_U64(o.iters, 100000);
 	CHECK_U64(o.warmup, 1000);
-	CHECK(!mode_uses_backend(o.mode));
-	CHECK_STR(mode_name(o.mode), "dmamap");
+	CHECK(!o.mode->uses_backend);
+	CHECK_STR(o.mode->name, "dmamap");
 
 	parse(ARGC(b), b, &o, 0);
 	CHECK_STR(o.dev, "00:04.0");		/* resolved, and normalised, at run time */
@@ -444,7 +445,7 @@ TEST(cli_help)
 
 	parse(ARGC(a), a, &o, 0);
 	CHECK(o.help);
-	CHECK_INT(o.mode, MODE_THREADS);
+	CHECK(o.mode == &mode_threads);
 	capture_begin(1);
 	cli_help(stdout, &o);
 	out = capture_end();
@@ -456,7 +457,7 @@ TEST(cli_help)
 
 	parse(ARGC(b), b, &o, 0);
 	CHECK(o.help);
-	CHECK_INT(o.mode, MODE_URING);
+	CHECK(o.mode == &mode_uring);
 	{
 		char *h[] = { "iova_stress", "help", NULL };
 		char *hh[] = { "iova_stress", "help", "--help", NULL };
@@ -479,7 +480,7 @@ TEST(cli_help)
 
 	/* --dev has its own help per mode */
 	parse(ARGC(d), d, &o, 0);
-	CHECK(o.help && o.mode == MODE_DMAMAP);
+	CHECK(o.help && o.mode == &mode_dmamap);
 	capture_begin(1);
 	cli_help(stdout, &o);
 	out = capture_end();
@@ -631,7 +632,7 @@ TEST(cli_fuzz)
 			t_fail(__FILE__, __LINE__, "code %d", ret);
 			return;
 		}
-		if (!ret && !o.help && mode_uses_backend(o.mode))
+		if (!ret && !o.help && o.mode->uses_backend)
 			CHECK(o.dma_size >= 4096 && o.stride % o.dma_size == 0 &&
 			      o.size >= o.stride && o.threads >= 1);
 	}

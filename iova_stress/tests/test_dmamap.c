@@ -89,19 +89,26 @@ TEST(dmamap_parse_bad)
 TEST(dmamap_fill_figures)
 {
 	struct run_result r;
+	struct dmamap_result d;
 	struct dmamap_reply rep;
 
 	memset(&r, 0, sizeof(r));
+	memset(&d, 0, sizeof(d));
 	CHECK_INT(parse(GOOD, &rep), 0);
-	dmamap_fill(&r, "/dev/nvme0n1", 1000, &rep);
-	CHECK(r.dmamap.ran);
-	CHECK_STR(r.dmamap.dev, "/dev/nvme0n1");
-	CHECK_STR(r.dmamap.device, "0000:00:04.0");
-	CHECK_U64(r.dmamap.warmup, 1000);
-	CHECK(r.dmamap.map_ns_per_op == 81234567 / 1e5);
-	CHECK(r.dmamap.unmap_ns_per_op == 123456789 / 1e5);
-	CHECK(r.dmamap.pair_ns == (81234567 + 123456789) / 1e5);
-	CHECK(r.dmamap.loop_ns_per_pair == 214567890 / 1e5);
+	dmamap_fill(&r, &d, "/dev/nvme0n1", 1000, &rep);
+	CHECK(r.mode_res == &d);
+	CHECK_STR(d.dev, "/dev/nvme0n1");
+	CHECK_STR(r.device, "0000:00:04.0");
+	CHECK_U64(r.pairs, 100000);
+	CHECK_U64(r.dma_size, 4096);
+	CHECK_U64(d.warmup, 1000);
+	CHECK_U64(d.map_ns_total, 81234567);
+	CHECK_U64(d.unmap_ns_total, 123456789);
+	CHECK_U64(d.total_ns, 214567890);
+	CHECK(d.map_ns_per_op == 81234567 / 1e5);
+	CHECK(d.unmap_ns_per_op == 123456789 / 1e5);
+	CHECK(d.pair_ns == (81234567 + 123456789) / 1e5);
+	CHECK(d.loop_ns_per_pair == 214567890 / 1e5);
 }
 
 /*
@@ -282,7 +289,7 @@ static void copy_out(char *dst, size_t len, const char *s)
 static int run_io_(const char *sys, const struct dmamap_io *io, const char *const *args)
 {
 	char *argv[16] = { "iova_stress", "dmamap" };
-	const struct app_env env = { 0, sys, "/nonexistent", "/nonexistent" };
+	const struct app_env env = { 0, sys, "/nonexistent", "/nonexistent", NULL };
 	struct opts o;
 	int argc = 2, ret;
 
@@ -342,10 +349,10 @@ TEST(dmamap_mode_fake_hook)
 	CHECK_STR(h.log, "0000:00:04.0 1000\n0000:00:04.0 100000\n");
 	CHECK_INT(json_validate(out), 0);
 	CHECK_INT(count_lines(out), 1);
-	CHECK(strstr(out, "{\"mode\":\"dmamap\",\"backend\":null,\"device\":\"0000:00:04.0\","));
+	CHECK(strstr(out, ",\"mode\":\"dmamap\",\"backend\":null,\"device\":\"0000:00:04.0\","));
 	CHECK(strstr(out, ",\"dmamap\":{\"device\":\"0000:00:04.0\",\"domain\":\"dma\","
-			  "\"iterations\":100000,\"warmup\":1000,\"map_ns\":81234567,"
-			  "\"unmap_ns\":123456789,\"total_ns\":214567890,"
+			  "\"iterations\":100000,\"warmup\":1000,\"map_ns_total\":81234567,"
+			  "\"unmap_ns_total\":123456789,\"total_ns\":214567890,"
 			  "\"map_ns_per_op\":812.34567,\"unmap_ns_per_op\":1234.56789,"
 			  "\"pair_ns\":2046.91356,\"loop_ns_per_pair\":2145.6789}}\n"));
 

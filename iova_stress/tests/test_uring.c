@@ -12,9 +12,8 @@
 #include "app.h"
 #include "common.h"
 #include "harness.h"
+#include "mode.h"
 
-/* uring.c is compiled with this name for the tests (see the Makefile). */
-int real_mode_uring(const struct opts *o, const struct app_env *env);
 
 static char out[1 << 14], err[1 << 12];
 
@@ -41,7 +40,7 @@ static const char *make_image(const char *dir, const char *name, off_t size)
 static int run_(const char *const *args)
 {
 	char *argv[24] = { "iova_stress", "uring" };
-	const struct app_env env = { 0, "/nonexistent", "/nonexistent", "/nonexistent" };
+	const struct app_env env = { 0, "/nonexistent", "/nonexistent", "/nonexistent", NULL };
 	struct opts o;
 	int argc = 2, ret;
 
@@ -57,7 +56,7 @@ static int run_(const char *const *args)
 	}
 	capture_begin(2);
 	capture_begin(1);
-	ret = real_mode_uring(&o, &env);
+	ret = mode_uring.run(&o, &env, NULL);
 	snprintf(out, sizeof(out), "%s", capture_end());
 	snprintf(err, sizeof(err), "%s", capture_end());
 	if (strstr(err, "io_uring_queue_init: "))
@@ -78,10 +77,12 @@ TEST(uring_reads_a_file)
 	CHECK_INT(run(json), 0);
 	CHECK_STR(err, "");
 	CHECK_INT(json_validate(out), 0);
-	CHECK(strstr(out, "{\"mode\":\"uring\",\"backend\":null,\"device\":\""));
-	CHECK(strstr(out, "\"size_bytes\":1048576,"));
+	CHECK(strstr(out, ",\"mode\":\"uring\",\"backend\":null,\"device\":null,"));
+	CHECK(strstr(out, "\"size_bytes\":null,"));
+	CHECK(strstr(out, "\"dev_size_bytes\":1048576,"));
 	CHECK(strstr(out, "\"interrupted\":false,"));
-	CHECK(strstr(out, "\"uring\":{\"qd\":4,\"bs\":4096,"));
+	CHECK(strstr(out, "\"uring\":{\"dev\":\""));
+	CHECK(strstr(out, ",\"qd\":4,\"bs\":4096,"));
 	CHECK(strstr(out, "\"errors\":0,"));
 	CHECK(!strstr(out, "\"ios\":0,"));
 

@@ -15,8 +15,8 @@ secs=$2
 run_check "iova_stress uring (no read errors)" iova_stress uring --dev /dev/nvme0n1 --qd "$qd" \
 	--duration "$secs" --json -q
 ios=$(json_num "$out" ios)
-busy=$(json_num "$out" busy_us_per_io)
-echo "reads: ${ios:-none}, busy CPU per read: ${busy:-none} us"
+busy=$(json_num "$out" busy_ns_per_io)
+echo "reads: ${ios:-none}, busy CPU per read: ${busy:-none} ns"
 check "reads completed" test "${ios:-0}" -gt 0
 check "busy CPU time per read is reported and positive" \
 	awk -v b="${busy:-0}" 'BEGIN { exit !(b > 0) }'
