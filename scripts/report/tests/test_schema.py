@@ -56,6 +56,15 @@ class Schemas(unittest.TestCase):
         self.assertIn("| strict | 1 | p99 latency | not in this run | – | 268.3 µs |",
                       out["v2"][0])
 
+    def test_v2_from_the_tool(self):
+        # iova_stress 2.0's own line (uring on a regular file, 2026-12-03).
+        (r,) = parse_boot_file(os.path.join(FIX, "v2-tool.txt"))[1]
+        j = json.loads(open(os.path.join(FIX, "v2-tool.txt")).read().split("\n")[2])
+        self.assertEqual((r.status, r.result["wall_s"]), ("ok", j["wall_ns"] / 1e9))
+        self.assertEqual(r.fig("iops"), j["uring"]["iops"])
+        self.assertEqual(r.fig("p99_us"), j["uring"]["lat_ns"]["p99"] / 1e3)
+        self.assertEqual(r.fig("busy_us"), j["uring"]["busy_ns_per_io"] / 1e3)
+
     def test_other_schema_refused(self):
         path = os.path.join(FIX, "v3.txt")
         with self.assertRaises(ReportError) as cm:
