@@ -12,6 +12,7 @@
 #include "common.h"
 #include "dmamap.h"
 #include "harness.h"
+#include "jschema.h"
 
 #define GOOD "device=0000:00:04.0 domain=dma iterations=100000 map_ns=81234567 " \
 	     "unmap_ns=123456789 total_ns=214567890\n"
@@ -349,6 +350,7 @@ TEST(dmamap_mode_fake_hook)
 	CHECK_STR(h.log, "0000:00:04.0 1000\n0000:00:04.0 100000\n");
 	CHECK_INT(json_validate(out), 0);
 	CHECK_INT(count_lines(out), 1);
+	CHECK_SCHEMA(out);
 	CHECK(strstr(out, ",\"mode\":\"dmamap\",\"backend\":null,\"device\":\"0000:00:04.0\","));
 	CHECK(strstr(out, ",\"dmamap\":{\"device\":\"0000:00:04.0\",\"domain\":\"dma\","
 			  "\"iterations\":100000,\"warmup\":1000,\"map_ns_total\":81234567,"

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "common.h"
 #include "harness.h"
+#include "jschema.h"
 #include "mode.h"
 #include "mock.h"
 
@@ -93,6 +94,7 @@ static bool json_lines_valid(int want)
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"), n++)
 		if (json_validate(line))
 			return false;
+	CHECK_SCHEMA(out);
 	return n == want;
 }
 
@@ -348,4 +350,46 @@ TEST(modes_threads_without_make_it_fail)
 	CHECK(mock.map_calls > 0);
 	CHECK_U64(mock.maps_failing, 0);
 	CHECK(strstr(out, "\"make_it_fail\":false"));
+}
+
+/* The mock has no edu: the verify mode reports what it got to, in the schema. */
+TEST(modes_verify_without_edu)
+{
+	static const char *const a[] = { "verify", "--size", "1G", "--verify", "2", "--json", "-q",
+					 NULL };
+
+	setup();
+	CHECK_INT(run(a), EX_FAIL);
+	CHECK(json_lines_valid(1));
+	CHECK(strstr(out, "\"mode\":\"verify\","));
+	CHECK(strstr(out, "\"verify\":{\"samples\":0,"));
+	CHECK(strstr(err, "mock: no device fd"));
+	CHECK_U64(mock.mapped.used, 0);
+}
+
+/* Every JSON line the modes print against the mock holds to the schema. */
+TEST(modes_json_schema)
+{
+	static const char *const runs[][16] = {
+		{ "sweep", "--size", "4G", "--json", "-q" },
+		{ "sweep", "--keep", "--size", "1G", "--size2", "2G", "--json", "-q" },
+		{ "sweep", "--size", "1G", "--max-errors", "0", "--json", "-q" },
+		{ "threads", "-t", "2", "--size", "1G", "--json", "-q" },
+		{ "threads", "-p", "churn", "--ops", "2000", "-b", "iommufd", "--json", "-q" },
+		{ "threads", "-p", "random", "--ops", "2000", "--size", "1G", "--json", "-q" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(runs); i++) {
+		const char *a[17];
+		size_t n = 0;
+
+		for (; n < 16 && runs[i][n]; n++)
+			a[n] = runs[i][n];
+		a[n] = NULL;
+		setup();
+		if (i == 2)
+			mock.enomem_every = 3;
+		run(a);
+		CHECK_SCHEMA(out);
+	}
 }

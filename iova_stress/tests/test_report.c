@@ -5,6 +5,7 @@
 #include "common.h"
 #include "dmamap.h"
 #include "harness.h"
+#include "jschema.h"
 #include "result.h"
 #include "rng.h"
 #include "session.h"
@@ -349,4 +350,146 @@ TEST(report_dmamap)
 	s = render(&r, 1);
 	CHECK(strstr(s, "\ndevice:          0000:00:04.0, domain dma-fq (lazy invalidation, flush queue)\n"));
 	free(s);
+}
+
+/* A result of mode m as its run fills it in: figures of every kind set. */
+static void mode_result(struct run_result *r, const struct mode_ops *m, bool ran)
+{
+	static const struct dmamap_reply rep = {
+		.device = "0000:00:04.0", .domain = "dma-fq", .iterations = 7,
+		.map_ns = 7000, .unmap_ns = 9000, .total_ns = 20000,
+	};
+	char *argv[] = { "iova_stress", (char *)m->name, NULL };
+	struct opts o;
+
+	CHECK_INT(cli_parse(2, argv, &o), 0);
+	result_init(r, &o);
+	r->mode_res = mode_res_for(m);
+	r->wall_ns = 1234567;
+	r->have_pt = true;
+	r->before = (struct ptmem){ true, 3, true, 12, true, 4000000, true, 4096 };
+	r->after = (struct ptmem){ true, 9, false, 0, true, 3990000, false, 4096 };
+	if (m->uses_backend) {
+		snprintf(r->device, sizeof(r->device), "0000:00:03.0");
+		r->group = 5;
+		r->pairs = 100;
+		r->ns_per_pair = 12345.5;
+		r->map_ns = (struct lat_summary){ 100, 1000, 2000, 3000, 4000, 1500.25 };
+		r->aperture_known = true;
+		r->aperture_last = (1ULL << 48) - 1;
+	}
+	if (m == &mode_sweep || m == &mode_verify) {
+		struct verify_result *v = r->mode_res;
+
+		v->ran = ran;
+		v->samples = 8;
+	} else if (m == &mode_threads) {
+		struct threads_result *t = r->mode_res;
+
+		t->threads = 2;
+		t->ops = 100;
+		t->ops_per_s = ran ? 1e5 : 0.0 / 0.0;
+	} else if (m == &mode_uring) {
+		struct uring_result *u = r->mode_res;
+
+		snprintf(u->dev, sizeof(u->dev), "/dev/nvme0n1");
+		u->ios = 10;
+		u->have_cpu = ran;
+		u->cpu_busy_ns = 100000;
+		u->busy_ns_per_io = 10000;
+		u->lat_ns = (struct lat_summary){ 10, 100, 200, 300, 400, 150 };
+	} else if (m == &mode_dmamap) {
+		dmamap_fill(r, r->mode_res, "/dev/nvme0n1", 3, &rep);
+	}
+}
+
+/* Every mode's JSON, with and without its optional figures, holds to the schema. */
+TEST(report_json_schema_every_mode)
+{
+	struct run_result r;
+
+	for (unsigned m = 0; m < mode_count; m++)
+		for (int ran = 0; ran < 2; ran++) {
+			char *s;
+
+			mode_result(&r, mode_table[m], ran);
+			r.interrupted = ran;
+			s = render(&r, 2);
+			CHECK_SCHEMA(s);
+			if (!strstr(s, "\"mode\":\"") || strncmp(s, "{\"tool\":\"iova_stress\",", 21))
+				t_fail(__FILE__, __LINE__, "%s: %s", mode_table[m]->name, s);
+			free(s);
+		}
+}
+
+/* s with the first occurrence of from replaced by to. */
+static char *swap_(const char *s, const char *from, const char *to)
+{
+	const char *p = strstr(s, from);
+	char *out;
+
+	ASSERT(p);
+	ASSERT(asprintf(&out, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from)) > 0);
+	return out;
+}
+#define swap(...) T_CALL(swap_(__VA_ARGS__))
+
+static void schema_refuses_(const char *s, const char *reason)
+{
+	char why[512];
+
+	if (!result_schema_check(s, why, sizeof(why)))
+		t_fail(__FILE__, __LINE__, "the schema accepts %s", s);
+	else if (!strstr(why, reason))
+		t_fail(__FILE__, __LINE__, "refused for '%s', not '%s'", why, reason);
+}
+#define schema_refuses(...) T_DO(schema_refuses_(__VA_ARGS__))
+
+/* A key the schema does not know, one missing, one of the wrong kind: refused. */
+TEST(report_json_schema_refuses)
+{
+	static const struct {
+		const struct mode_ops *mode;
+		const char *from, *to, *reason;
+	} cases[] = {
+		{ &mode_uring, "{", "{\"extra\":1,", "$: key 'extra' is not in the schema" },
+		{ &mode_uring, "\"uring\":{", "\"uring\":{\"lat_us\":null,",
+		  "$.uring: key 'lat_us' is not in the schema" },
+		{ &mode_uring, "\"lat_ns\":{", "\"lat_ns\":{\"p90\":1,",
+		  "$.uring.lat_ns: key 'p90' is not in the schema" },
+		{ &mode_uring, "\"wall_ns\":1234567,", "", "required key 'wall_ns' missing" },
+		{ &mode_uring, "\"schema\":2,", "", "required key 'schema' missing" },
+		{ &mode_uring, "\"schema\":2,", "\"schema\":1,", "$.schema: value not in the enum" },
+		{ &mode_uring, "\"busy_ns_per_io\":10000", "\"busy_us_per_io\":10",
+		  "required key 'busy_ns_per_io' missing" },
+		{ &mode_uring, "\"backend\":null", "\"backend\":\"vfio\"",
+		  "no oneOf branch matches" },
+		{ &mode_dmamap, "\"map_ns_total\":7000", "\"map_ns_total\":7000.5",
+		  "$.dmamap.map_ns_total: not of type integer" },
+		{ &mode_dmamap, "\"map_ns_total\":7000", "\"map_ns\":7000",
+		  "required key 'map_ns_total' missing" },
+		{ &mode_uring, "\"dmamap\":null", "\"dmamap\":{}",
+		  "$.dmamap: required key 'device' missing" },
+		{ &mode_sweep, "\"mode\":\"sweep\"", "\"mode\":\"sweeps\"",
+		  "$.mode: value not in the enum" },
+		{ &mode_sweep, "\"threads\":null", "\"threads\":{}",
+		  "$.threads: required key 'threads' missing" },
+		{ &mode_threads, "\"pattern\":\"partition\"", "\"pattern\":\"spiral\"",
+		  "$.threads.pattern: value not in the enum" },
+		{ &mode_verify, "\"samples\":8", "\"samples\":\"8\"",
+		  "$.verify.samples: not of type integer" },
+	};
+	struct run_result r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *s, *bad;
+
+		mode_result(&r, cases[i].mode, true);
+		s = render(&r, 2);
+		CHECK_SCHEMA(s);
+		bad = swap(s, cases[i].from, cases[i].to);
+		schema_refuses(bad, cases[i].reason);
+		free(bad);
+		free(s);
+	}
 }

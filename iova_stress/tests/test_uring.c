@@ -12,6 +12,7 @@
 #include "app.h"
 #include "common.h"
 #include "harness.h"
+#include "jschema.h"
 #include "mode.h"
 
 
@@ -77,6 +78,7 @@ TEST(uring_reads_a_file)
 	CHECK_INT(run(json), 0);
 	CHECK_STR(err, "");
 	CHECK_INT(json_validate(out), 0);
+	CHECK_SCHEMA(out);
 	CHECK(strstr(out, ",\"mode\":\"uring\",\"backend\":null,\"device\":null,"));
 	CHECK(strstr(out, "\"size_bytes\":null,"));
 	CHECK(strstr(out, "\"dev_size_bytes\":1048576,"));
@@ -109,6 +111,7 @@ TEST(uring_interrupted_says_so)
 	CHECK(strstr(out, "the figures cover only the part that ran\n"));
 	CHECK_INT(run(json), EX_FAIL);
 	CHECK_INT(json_validate(out), 0);
+	CHECK_SCHEMA(out);
 	CHECK(strstr(out, "\"interrupted\":true,"));
 	ist_stop = 0;
 	tmpdir_remove(dir);
