@@ -10,7 +10,7 @@
 #                 iommufd) of every size, all in one boot
 #   lazy boots    the io_uring runs again with iommu.strict=0
 # The guest's output of every boot is kept verbatim in raw/; the report is
-# generated from raw/ alone by scripts/report.py (which can be rerun any time).
+# generated from raw/ alone by scripts/report (which can be rerun any time).
 #
 # Environment (make exports QUICK and MEM):
 #   QUICK=1          1 round, sweeps of 64G and 256G on both kernels and 1T on
@@ -307,7 +307,7 @@ if [[ ! -f $raw/setup.txt ]]; then
 	[[ -z $(git -C "$REPO" status --porcelain -- kernel iova_stress scripts/guest 2>/dev/null) ]] ||
 		dirty=-dirty
 	{
-		echo "# make compare: the machine and the plan (read by scripts/report.py)"
+		echo "# make compare: the machine and the plan (read by scripts/report)"
 		echo "kernel_version=$ver"
 		echo "series_commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)$dirty"
 		echo "series_hash=$(series_hash)"
@@ -426,7 +426,7 @@ for ((i = 0; i < nboots; i++)); do
 		wait_idle
 		boot "$i" "$factor"
 		[[ $contended == true && $try -lt $retries ]] || break
-		# Kept, under a name report.py does not read.
+		# Kept, under a name the report does not read.
 		mv "$raw/$name.txt.tmp" "$raw/$name.contended-$((try + 1))"
 		log "boot $((i + 1))/$nboots shared the machine with another QEMU or a compiler:" \
 			"doing it again (kept as raw/$name.contended-$((try + 1)))"

@@ -1,4 +1,4 @@
-# plot.gp: the two plots of `make compare`, drawn by scripts/report.py:
+# plot.gp: the two plots of `make compare`, drawn by scripts/report:
 #   gnuplot -e "datadir='D'; outdir='O'; series='vanilla-vfio ...'; xt='(\"64G\" 0.0625, ...)';
 #               xmin=..; xmax=..; ymaxpt=..; ymaxt=..; ver='..'; floornote=0|1" scripts/plot.gp
 # D/<series>.pt and D/<series>.time hold "TiB median min max" lines (page tables
