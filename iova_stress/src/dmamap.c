@@ -11,6 +11,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 #include "common.h"
 #include "dmamap.h"
 #include "json.h"
+#include "progress.h"
 #include "result.h"
 #include "units.h"
 
@@ -333,13 +337,64 @@ static int run_hook(const struct dmamap_io *io, const char *sysfs, const char *h
 	return 0;
 }
 
+/*
+ * The timed run is one write() that returns when the kernel's loop is
+ * over: a thread draws the progress meanwhile, its ETA from the warm-up's
+ * rate (none without a warm-up).
+ */
+struct ticker {
+	struct progress pr;
+	pthread_t th;
+	atomic_bool done;
+	bool started;
+};
+
+static void *tick_main(void *arg)
+{
+	struct ticker *t = arg;
+
+	while (!atomic_load(&t->done)) {
+		progress_update(&t->pr, now_ns() - t->pr.t0);
+		usleep(20000);
+	}
+	return NULL;
+}
+
+static void ticker_start(struct ticker *t, bool quiet, uint64_t estimate_ns)
+{
+	sigset_t sigs, old;
+
+	t->started = false;
+	atomic_init(&t->done, false);
+	progress_start(&t->pr, quiet, "dmamap", PROGRESS_TIME, estimate_ns);
+	if (!t->pr.enabled)
+		return;
+	/* a signal must reach the writer: the kernel's loop looks at its thread only */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	t->started = !pthread_create(&t->th, NULL, tick_main, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void ticker_stop(struct ticker *t)
+{
+	if (!t->started)
+		return;
+	atomic_store(&t->done, true);
+	pthread_join(t->th, NULL);
+	progress_end(&t->pr);
+}
+
 int dmamap_run(const struct opts *o, const struct app_env *env, const struct dmamap_io *io)
 {
 	char hook[PATH_MAX], bdf[16], line[4096], why[128];
 	struct dmamap_reply rep;
 	struct dmamap_result d;
 	struct run_result *r;
-	uint64_t t0;
+	struct ticker tick;
+	uint64_t t0, estimate = 0;
 	int ret;
 
 	snprintf(hook, sizeof(hook), "%s/%s", env->sysfs, DMAMAP_HOOK);
@@ -358,16 +413,21 @@ int dmamap_run(const struct opts *o, const struct app_env *env, const struct dma
 
 	/* first touch: IOVA allocator caches, page tables, the flush queue */
 	if (o->warmup) {
+		t0 = now_ns();
 		ret = run_hook(io, env->sysfs, hook, bdf, o->warmup);
 		if (ret)
 			goto out;
+		estimate = (uint64_t)((double)(now_ns() - t0) * (double)o->iters /
+				      (double)o->warmup);
 	}
 	ptmem_read(env->procfs, &r->before);
+	ticker_start(&tick, o->quiet, estimate);
 	t0 = now_ns();
 	ret = run_hook(io, env->sysfs, hook, bdf, o->iters);
+	r->wall_ns = now_ns() - t0;
+	ticker_stop(&tick);
 	if (ret)
 		goto out;
-	r->wall_ns = now_ns() - t0;
 	ptmem_read(env->procfs, &r->after);
 	r->have_pt = true;
 

@@ -34,12 +34,31 @@ static inline void slot_set(uint8_t *bm, uint64_t k)
 	bm[k >> 3] |= (uint8_t)(1u << (k & 7));
 }
 
+struct pt_extra {
+	const char *procfs;
+	const struct ptmem *before;
+};
+
+/* ", page tables +2G" on a progress line. */
+static void pt_so_far(void *ctx, char *buf, size_t len)
+{
+	const struct pt_extra *x = ctx;
+	char a[32];
+	struct ptmem m;
+	int64_t kib;
+
+	ptmem_read(x->procfs, &m);
+	if (ptmem_pt_kib_delta(x->before, &m, &kib))
+		snprintf(buf, len, "page tables %s", fmt_ssize(a, sizeof(a), kib * 1024));
+}
+
 static int run_one(struct sweep *sw, uint64_t size, struct run_result *r)
 {
 	const struct opts *o = sw->s->o;
 	struct map_acct *a = &sw->acct;
 	uint64_t nslots, k, t0;
 	struct progress pr;
+	struct pt_extra x;
 
 	session_result_init(sw->s, r);
 	r->size = size;
@@ -53,7 +72,11 @@ static int run_one(struct sweep *sw, uint64_t size, struct run_result *r)
 	}
 
 	ptmem_read(sw->s->env->procfs, &r->before);
-	progress_start(&pr, o->quiet, size, sw->s->env->procfs, &r->before);
+	/* --keep: mapping everything, then unmapping it */
+	progress_start(&pr, o->quiet, "sweep", PROGRESS_BYTES, o->keep ? 2 * size : size);
+	x = (struct pt_extra){ sw->s->env->procfs, &r->before };
+	pr.extra = pt_so_far;
+	pr.extra_ctx = &x;
 	t0 = now_ns();
 	for (k = 0; k < nslots; k++) {
 		uint64_t iova = k * o->stride;
@@ -75,9 +98,11 @@ static int run_one(struct sweep *sw, uint64_t size, struct run_result *r)
 	if (o->keep) {
 		ptmem_read(sw->s->env->procfs, &r->peak);
 		r->have_peak = true;
-		for (uint64_t j = 0; j < nslots; j++)
+		for (uint64_t j = 0; j < nslots; j++) {
 			if (slot_test(sw->mapped, j))
 				acct_unmap(a, j * o->stride, o->dma_size);
+			progress_update(&pr, size + (j + 1) * o->stride);
+		}
 		free(sw->mapped);
 		sw->mapped = NULL;
 	}

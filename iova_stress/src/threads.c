@@ -21,6 +21,7 @@
 #include "failinject.h"
 #include "rng.h"
 #include "json.h"
+#include "progress.h"
 #include "session.h"
 #include "threads.h"
 #include "units.h"
@@ -42,6 +43,7 @@ struct worker {
 	uint64_t quota;			/* pairs to do, 0 = unlimited */
 	struct map_acct acct;
 	atomic_uint_fast64_t done;	/* acct.pairs, for the progress line */
+	uint64_t end_ns;		/* when its loop ended */
 };
 
 struct run {
@@ -51,6 +53,7 @@ struct run {
 	void *buf;
 	uint64_t deadline;		/* now_ns() limit, 0 = none */
 	atomic_int stop;
+	atomic_int running;		/* mapping threads not done yet */
 	struct err_budget budget;	/* all threads, for --max-errors */
 
 	/* churn */
@@ -229,8 +232,11 @@ static void *worker_main(void *arg)
 
 	if (w->run->o->make_it_fail) {
 		fi_fd = make_it_fail_on(w);
-		if (fi_fd < 0)
+		if (fi_fd < 0) {
+			w->end_ns = now_ns();
+			atomic_fetch_sub(&w->run->running, 1);
 			return NULL;
+		}
 	}
 	switch (w->run->o->pattern) {
 	case PAT_CHURN:
@@ -244,6 +250,8 @@ static void *worker_main(void *arg)
 	}
 	if (fi_fd >= 0)
 		make_it_fail_off(w, fi_fd);
+	w->end_ns = now_ns();
+	atomic_fetch_sub(&w->run->running, 1);
 	return NULL;
 }
 
@@ -322,6 +330,36 @@ static int setup_churn(struct run *run)
 		return ist_err(EX_FAIL, "cannot map the anchor at 0x%" PRIx64 ": %s",
 			       run->anchor_iova, strerror(-ret));
 	return 0;
+}
+
+/*
+ * Wait for the mapping threads, with a progress line: of --ops, of
+ * --duration, or of partition's one pass over its slots.
+ */
+static void wait_progress(struct run *run, struct worker *ws, uint64_t t0)
+{
+	const struct opts *o = run->o;
+	struct progress pr;
+
+	if (o->ops)
+		progress_start(&pr, o->quiet, "threads", PROGRESS_COUNT, o->ops);
+	else if (o->duration > 0)
+		progress_start(&pr, o->quiet, "threads", PROGRESS_TIME, run->deadline - t0);
+	else
+		progress_start(&pr, o->quiet, "threads", PROGRESS_COUNT,
+				(o->size - o->dma_size) / o->stride + 1);
+	pr.count_name = "ops";
+	if (!pr.enabled)
+		return;
+	while (atomic_load(&run->running) > 0) {
+		uint64_t done = 0;
+
+		for (uint64_t i = 0; i < o->threads; i++)
+			done += atomic_load_explicit(&ws[i].done, memory_order_relaxed);
+		progress_update(&pr, o->duration > 0 && !o->ops ? now_ns() - t0 : done);
+		usleep(50000);
+	}
+	progress_end(&pr);
 }
 
 /* Every thread's accounting into r (the totals, one latency histogram). */
@@ -434,8 +472,10 @@ static int threads_run(const struct opts *o, const struct app_env *env,
 		acct_init(&w->acct, &s, &run->budget, true);
 		if (o->ops && !w->quota)
 			continue;
+		atomic_fetch_add(&run->running, 1);
 		ret = start_thread(&w->th, worker_main, w);
 		if (ret) {
+			atomic_fetch_sub(&run->running, 1);
 			ist_warn("cannot start thread %" PRIu64 ": %s", i, strerror(ret));
 			atomic_store(&run->stop, 1);
 			start_failures++;
@@ -452,11 +492,17 @@ static int threads_run(const struct opts *o, const struct app_env *env,
 			anchor_started = true;
 		ret = 0;
 	}
-	for (uint64_t i = 0; i < o->threads; i++)
-		if (ws[i].started)
-			pthread_join(ws[i].th, NULL);
+	wait_progress(run, ws, t0);
 	/* wall time of the map/unmap threads, not of the anchor's last DMA */
-	r->wall_ns = now_ns() - t0;
+	r->wall_ns = 0;
+	for (uint64_t i = 0; i < o->threads; i++)
+		if (ws[i].started) {
+			pthread_join(ws[i].th, NULL);
+			if (ws[i].end_ns - t0 > r->wall_ns)
+				r->wall_ns = ws[i].end_ns - t0;
+		}
+	if (!r->wall_ns)
+		r->wall_ns = now_ns() - t0;
 	atomic_store(&run->churn_done, 1);
 	if (anchor_started)
 		pthread_join(anchor_th, NULL);

@@ -21,6 +21,7 @@
 #include "cpustat.h"
 #include "result.h"
 #include "json.h"
+#include "progress.h"
 #include "rng.h"
 #include "units.h"
 #include "uring.h"
@@ -85,6 +86,7 @@ static int uring_run(const struct opts *o, const struct app_env *env, const stru
 	struct io_uring ring;
 	struct cpustat cpu0, cpu1;
 	double busy_s;
+	struct progress pr;
 	bool ring_ok = false;
 	int fd = -1, ret;
 
@@ -128,6 +130,7 @@ static int uring_run(const struct opts *o, const struct app_env *env, const stru
 
 	t0 = now_ns();
 	deadline = t0 + (uint64_t)(o->duration * 1e9);
+	progress_start(&pr, o->quiet, "uring", PROGRESS_TIME, deadline - t0);
 	for (unsigned i = 0; i < o->qd; i++)
 		if (!submit_read(&ring, fd, sl, i, o->bs, nblocks, &rng))
 			inflight++;
@@ -156,6 +159,7 @@ static int uring_run(const struct opts *o, const struct app_env *env, const stru
 		}
 		io_uring_cqe_seen(&ring, cqe);
 		inflight--;
+		progress_update(&pr, now - t0);
 		if (now < deadline && !ist_stop && u->errors < MAX_IO_ERRORS && idx < o->qd &&
 		    !submit_read(&ring, fd, sl, (unsigned)idx, o->bs, nblocks, &rng)) {
 			inflight++;
@@ -163,6 +167,7 @@ static int uring_run(const struct opts *o, const struct app_env *env, const stru
 		}
 	}
 	r->wall_ns = now_ns() - t0;
+	progress_end(&pr);
 	cpustat_read(env->procfs, &cpu1);
 	ptmem_read(env->procfs, &r->after);
 	r->have_pt = true;

@@ -12,6 +12,7 @@
 #include "common.h"
 #include "dmabuf.h"
 #include "edu.h"
+#include "progress.h"
 #include "rng.h"
 #include "session.h"
 
@@ -115,6 +116,7 @@ int verify_run(struct session *s, uint64_t size, void *buf, struct verify_result
 	uint64_t rng = o->seed ^ 0x766572696679ULL, scr_iova;
 	uint8_t pattern[EDU_DMA_MAX];
 	uint8_t *scratch;
+	struct progress pr;
 	struct edu e;
 	int devfd, ret;
 
@@ -137,10 +139,14 @@ int verify_run(struct session *s, uint64_t size, void *buf, struct verify_result
 		scr_iova = UINT64_MAX;
 	}
 
+	/* each DMA takes ~100 ms of virtual time: a few thousand samples take minutes */
+	progress_start(&pr, o->quiet, "verify", PROGRESS_COUNT, n);
+	pr.count_name = "samples";
 	for (uint64_t i = 0; i < n && !ist_stop; i++) {
 		uint64_t iova, off, dev_iova, seed;
 		uint8_t *cpu;
 
+		progress_update(&pr, i);
 		v->samples++;
 		if (!pick_slot(s, nslots, i, n, &iova)) {
 			v->failed++;
@@ -176,6 +182,7 @@ int verify_run(struct session *s, uint64_t size, void *buf, struct verify_result
 		check_faults(s, &e, cpu, dev_iova, scratch, scr_iova, pattern, v);
 	}
 
+	progress_end(&pr);
 	if (scr_iova != UINT64_MAX)
 		b->ops->unmap(b, scr_iova, SZ_4K);
 	dmabuf_free(scratch, SZ_4K);
