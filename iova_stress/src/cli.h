@@ -32,7 +32,7 @@ struct opts {
 	bool mode_given;
 	bool help;
 	bool version;		/* --version */
-	uint32_t given;		/* bit per option given (cli.c's enum opt_id) */
+	uint32_t given;		/* GIVEN(id) of every option given */
 	char typed[TY_NR][32];	/* the size options as typed, "" if not given */
 
 	/* sweep / verify / threads */
