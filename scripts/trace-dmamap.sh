@@ -7,9 +7,10 @@
 # page on the NVMe 2000 times, and single-steps the dma_map_page_attrs() and
 # the dma_unmap_page_attrs() call of its 1000th pair (caches, tables and the
 # flush queue in their steady state) with gdb, recording every instruction's
-# address.  Prints, as
-# markdown, the instructions of each call on both kernels and the functions
-# whose count differs.  Exact and deterministic: no timing is involved.
+# address.  Prints, as markdown, the instructions of each call on both
+# kernels, the functions whose count differs, and the locked instructions
+# (LOCK prefix, or XCHG with memory) that each function executed.  Exact and
+# deterministic: no timing is involved.
 #
 # Environment (the vanilla side is always the lab's vanilla kernel):
 #   SERIES_UPTO=N    the patched side has only the first N patches of the
@@ -105,6 +106,15 @@ for k in vanilla patched; do
 	qpid=''
 
 	nm -n "${image%arch/x86/boot/bzImage}vmlinux" >"$work/$k.nm"
+	# The text of every instruction the trace executed, to find the locked
+	# ones (one gdb for all of them; the image's own vmlinux, offline).
+	python3 -c 'import json, sys
+pcs = set()
+for run in json.load(open(sys.argv[1])).values():
+    pcs.update(run)
+print("\n".join(f"x/i {pc:#x}" for pc in sorted(pcs)))' "$work/$k.json" >"$work/$k.gdb"
+	gdb -q -batch -nx -x "$work/$k.gdb" "${image%arch/x86/boot/bzImage}vmlinux" \
+		>"$work/$k.insn" 2>/dev/null || die "gdb could not disassemble the $k trace"
 done
 
 # What the patched side was, as the image choice above made it: a scratch
@@ -116,9 +126,25 @@ elif [[ -n ${SERIES_UPTO:-} ]]; then
 	upto_names=$(list_names "$REPO/kernel/series" | head -n "$SERIES_UPTO")
 fi
 python3 - "$work" "$mode" "$ver" "$image_arg" "$upto_names" <<'EOF'
-import bisect, collections, json, sys
+import bisect, collections, json, re, sys
 work, mode, ver, image, upto = sys.argv[1:]
 upto = upto.split()
+
+# "   0xffffffff81234567 <func+12>:\tlock cmpxchg %rdx,(%rdi)"
+INSN = re.compile(r"^\s*(?:=> )?0x([0-9a-f]+)(?: <[^>]*>)?:\s+(.*\S)\s*$")
+
+def is_locked(text):
+    """A LOCK prefix, or XCHG with a memory operand (locked implicitly)."""
+    op = text.split()
+    return bool(op) and (op[0] == "lock" or (op[0].startswith("xchg") and "(" in text))
+
+def locked_pcs(k):
+    texts = {}
+    for line in open(f"{work}/{k}.insn"):
+        m = INSN.match(line)
+        if m:
+            texts[int(m.group(1), 16)] = m.group(2)
+    return {pc: t for pc, t in texts.items() if is_locked(t)}
 
 def profile(k):
     addrs, names = [], []
@@ -128,10 +154,16 @@ def profile(k):
             addrs.append(int(p[0], 16))
             names.append(p[2])
     runs = json.load(open(f"{work}/{k}.json"))
-    return {call: collections.Counter(names[bisect.bisect_right(addrs, pc) - 1] for pc in pcs)
-            for call, pcs in runs.items()}
+    lk = locked_pcs(k)
 
-v, p = profile("vanilla"), profile("patched")
+    def fn(pc):
+        return names[bisect.bisect_right(addrs, pc) - 1]
+    counts = {call: collections.Counter(fn(pc) for pc in pcs) for call, pcs in runs.items()}
+    locks = {call: collections.Counter((fn(pc), lk[pc]) for pc in pcs if pc in lk)
+             for call, pcs in runs.items()}
+    return counts, locks
+
+(v, vl), (p, pl) = profile("vanilla"), profile("patched")
 print(f"# Guest instructions of one DMA-API map and unmap ({mode} mode, linux-source-6.12 {ver})")
 print()
 env = (f"PATCHED_IMAGE={image} " if image else
@@ -168,4 +200,13 @@ for call in v:
         d = p[call][f] - v[call][f]
         if d:
             print(f"| `{f}` | {v[call][f]} | {p[call][f]} | {d:+d} |")
+for call in v:
+    print()
+    print(f"Locked instructions executed by `{call}` (LOCK prefix, or XCHG with memory; "
+          f"vanilla {sum(vl[call].values())}, patched {sum(pl[call].values())}):")
+    print()
+    print("| function | instruction | vanilla | patched |")
+    print("|---|---|---|---|")
+    for f, t in sorted(set(vl[call]) | set(pl[call])):
+        print(f"| `{f}` | `{t}` | {vl[call][(f, t)]} | {pl[call][(f, t)]} |")
 EOF
