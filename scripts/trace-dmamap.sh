@@ -86,6 +86,7 @@ for k in vanilla patched; do
 	else
 		image=$("$REPO/scripts/build-kernel.sh" "$k" lab)
 	fi
+	vmlinux=${image%arch/x86/boot/bzImage}vmlinux
 	log "tracing $k ($mode): boot with the gdbstub on port $port"
 	ICOUNT=1 ACCEL=tcg "$REPO/scripts/run-guest.sh" --image "$image" --initrd "$initrd" \
 		--quiet --gdb "$port" --out "$work/run-$k" "${opts[@]}" -- "$job" \
@@ -100,12 +101,12 @@ for k in vanilla patched; do
 		sleep 0.2
 	done
 	TRACE_PORT=$port TRACE_OUT=$work/$k.json timeout 1200 \
-		gdb -q -batch -x "$work/trace.py" "${image%arch/x86/boot/bzImage}vmlinux" \
+		gdb -q -batch -x "$work/trace.py" "$vmlinux" \
 		>"$work/gdb-$k.log" 2>&1 || { tail -n 5 "$work/gdb-$k.log" >&2; die "gdb failed on $k"; }
 	wait "$qpid" || { cat "$work/run-$k.txt" >&2; die "the $k guest failed after the trace"; }
 	qpid=''
 
-	nm -n "${image%arch/x86/boot/bzImage}vmlinux" >"$work/$k.nm"
+	nm -n "$vmlinux" >"$work/$k.nm"
 	# The text of every instruction the trace executed, to find the locked
 	# ones (one gdb for all of them; the image's own vmlinux, offline).
 	python3 -c 'import json, sys
@@ -113,7 +114,7 @@ pcs = set()
 for run in json.load(open(sys.argv[1])).values():
     pcs.update(run)
 print("\n".join(f"x/i {pc:#x}" for pc in sorted(pcs)))' "$work/$k.json" >"$work/$k.gdb"
-	gdb -q -batch -nx -x "$work/$k.gdb" "${image%arch/x86/boot/bzImage}vmlinux" \
+	gdb -q -batch -nx -x "$work/$k.gdb" "$vmlinux" \
 		>"$work/$k.insn" 2>/dev/null || die "gdb could not disassemble the $k trace"
 done
 
