@@ -220,6 +220,10 @@ guest_tests() {
 	# tables of sparse maps across 1 GiB and 512 GiB boundaries.
 	guest_test reclaim-noreclaim-grows patched fail --append intel_iommu=noreclaim \
 		-- sh $r vfio 64G 64
+	# What mm reports of the live IOMMU tables (18/19 types them): no MMAP
+	# flag in /proc/kpageflags, 0 in /proc/kpagecount, as on vanilla.
+	guest_test kpageflags-tables patched pass -- sh /tests/kpageflags.sh 256G 12
+	guest_test kpageflags-tables-vanilla vanilla pass -- sh /tests/kpageflags.sh 256G 12
 	# Same-table churn through iommufd with the edu anchor DMA throughout.
 	# 200,000 ops (was 1e6, 7 min): the KUnit churn makes 1e6 in the kernel.
 	guest_test churn-anchor patched pass -- sh /tests/churn.sh "${CHURN_OPS:-200000}"
