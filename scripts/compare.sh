@@ -186,7 +186,7 @@ declare -A run_desc run_before
 helper='r(){ i=$1;shift;echo "compare-run $i" >&2;"$@" 2>/tmp/e;c=$?;echo "@@ $i $c $(tr "\n" " " </tmp/e|cut -c1-300)";};'
 # shellcheck disable=SC2016
 helper+='echo "@@info $(grep -c ^processor /proc/cpuinfo) $(awk "/^MemTotal:/{print \$2}" /proc/meminfo) $(uname -r)";'
-helper+='S="iova_stress sweep --json -q";'
+helper+='S="iova_stress sweep --shrink --json -q";'
 
 add_boot() { # KERNEL ROUND MODE
 	local k=$1 r=$2 mode=$3 seq=$((${#b_name[@]} + 1)) n=0 job=$helper meta='' est=$boot_s

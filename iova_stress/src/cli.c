@@ -26,6 +26,7 @@ static const struct optdef optdefs[] = {
 	{ O_DMA_SIZE, "dma-size", 'd', "SIZE" },
 	{ O_STRIDE, "stride", 0, "SIZE" },
 	{ O_KEEP, "keep", 'k', NULL },
+	{ O_SHRINK, "shrink", 0, NULL },
 	{ O_VERIFY, "verify", 0, "N" },
 	{ O_BACKEND, "backend", 'b', "vfio|iommufd" },
 	{ O_DEVICE, "device", 'D', "BDF" },
@@ -279,6 +280,9 @@ static int apply(struct opts *o, const struct optdef *d, const char *v)
 		return 0;
 	case O_KEEP:
 		o->keep = true;
+		return 0;
+	case O_SHRINK:
+		o->shrink = true;
 		return 0;
 	case O_ANCHOR:
 		o->anchor = true;

@@ -16,7 +16,7 @@ struct mode_ops;
 
 /* Every option; a mode lists those it accepts (struct mode_opt). */
 enum opt_id {
-	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_VERIFY, O_BACKEND,
+	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_SHRINK, O_VERIFY, O_BACKEND,
 	O_DEVICE, O_MAX_ERRORS, O_SEED, O_THREADS, O_PATTERN, O_OPS,
 	O_DURATION, O_ANCHOR, O_TABLES, O_MAKE_IT_FAIL, O_DEV, O_QD, O_BS, O_ITERS,
 	O_WARMUP, O_JSON, O_QUIET, O_HELP, O_VERSION,
@@ -44,6 +44,7 @@ struct opts {
 	uint64_t stride;
 	bool stride_given;
 	bool keep;
+	bool shrink;		/* measure again after the kernel's shrinkers */
 	uint64_t verify;	/* sample IOVAs to DMA-verify, 0 = none */
 	uint64_t max_errors;
 	uint64_t seed;

@@ -51,6 +51,21 @@ int ptmem_parse_meminfo(const char *text, const char *key, uint64_t *out)
 	return find_value(text, key, ':', out);
 }
 
+int ptmem_shrink(const char *procfs)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/sys/vm/drop_caches", procfs);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, "2\n", 2) != 2)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
 void ptmem_read(const char *procfs, struct ptmem *m)
 {
 	char path[PATH_MAX];

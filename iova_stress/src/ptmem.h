@@ -26,6 +26,13 @@ struct ptmem {
 /* Read the counters under procfs ("/proc" outside the tests). */
 void ptmem_read(const char *procfs, struct ptmem *m);
 
+/*
+ * Ask the kernel's shrinkers to give back what they keep (vm.drop_caches
+ * = 2: slab caches and the like, an IOMMU driver's pool of spare page
+ * tables among them).  0, or the errno of the write.
+ */
+int ptmem_shrink(const char *procfs);
+
 /* Value of "key value" / "key: value kB" lines; -1 if absent. */
 int ptmem_parse_vmstat(const char *text, const char *key, uint64_t *out);
 int ptmem_parse_meminfo(const char *text, const char *key, uint64_t *out);

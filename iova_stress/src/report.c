@@ -96,6 +96,9 @@ void report_pt(FILE *f, const struct run_result *r)
 	if (r->have_peak && ptmem_pt_kib_delta(&r->before, &r->peak, &kib))
 		fprintf(f, "%-16s %+" PRId64 " KiB (%s) while everything was mapped\n",
 			"  peak:", kib, fmt_ssize(a, sizeof(a), kib * 1024));
+	if (r->have_shrunk && ptmem_pt_kib_delta(&r->before, &r->shrunk, &kib))
+		fprintf(f, "%-16s %+" PRId64 " KiB (%s) after the kernel's shrinkers ran\n",
+			"  shrunk:", kib, fmt_ssize(a, sizeof(a), kib * 1024));
 	if (ptmem_secpt_kib_delta(&r->before, &r->after, &kib))
 		fprintf(f, "%-16s %" PRIu64 " -> %" PRIu64 " kB: %+" PRId64 " KiB\n",
 			"SecPageTables:", r->before.secpt_kib, r->after.secpt_kib, kib);
@@ -265,6 +268,8 @@ void report_json(FILE *f, const struct run_result *r)
 	json_i64_or_null(&w, "pt_kib_delta", ok, kib);
 	ok = r->have_pt && r->have_peak && ptmem_pt_kib_delta(&r->before, &r->peak, &kib);
 	json_i64_or_null(&w, "pt_kib_peak_delta", ok, kib);
+	ok = r->have_pt && r->have_shrunk && ptmem_pt_kib_delta(&r->before, &r->shrunk, &kib);
+	json_i64_or_null(&w, "pt_kib_shrunk_delta", ok, kib);
 	ok = r->have_pt && ptmem_secpt_kib_delta(&r->before, &r->after, &kib);
 	json_i64_or_null(&w, "secpt_kib_delta", ok, kib);
 	ok = r->have_pt && ptmem_free_kib_delta(&r->before, &r->after, &kib);

@@ -54,6 +54,8 @@ struct run_result {
 	struct ptmem before, after;
 	bool have_peak;			/* --keep: everything mapped */
 	struct ptmem peak;
+	bool have_shrunk;		/* --shrink: after the kernel's shrinkers */
+	struct ptmem shrunk;
 
 	bool aperture_known;
 	uint64_t aperture_last;

@@ -52,6 +52,24 @@ static void pt_so_far(void *ctx, char *buf, size_t len)
 		snprintf(buf, len, "page tables %s", fmt_ssize(a, sizeof(a), kib * 1024));
 }
 
+/*
+ * --shrink: what is left once the kernel's shrinkers ran.  Memory an
+ * IOMMU driver keeps for its next map (a pool of spare tables) is then
+ * given back, and only what the mappings really hold is left.
+ */
+static void sweep_shrink(const char *procfs, struct run_result *r)
+{
+	int err = ptmem_shrink(procfs);
+
+	if (err) {
+		ist_warn("warning: --shrink: cannot write %s/sys/vm/drop_caches: %s: no figure after the shrinkers",
+			 procfs, strerror(err));
+		return;
+	}
+	ptmem_read(procfs, &r->shrunk);
+	r->have_shrunk = true;
+}
+
 static int run_one(struct sweep *sw, uint64_t size, struct run_result *r)
 {
 	const struct opts *o = sw->s->o;
@@ -110,6 +128,8 @@ static int run_one(struct sweep *sw, uint64_t size, struct run_result *r)
 	progress_end(&pr);
 	ptmem_read(sw->s->env->procfs, &r->after);
 	r->have_pt = true;
+	if (o->shrink)
+		sweep_shrink(sw->s->env->procfs, r);
 	acct_result(a, r);
 	return 0;
 }
@@ -295,6 +315,8 @@ static const struct mode_opt sweep_opts[] = {
 	{ O_STRIDE, "IOVA distance between mappings, multiple of --dma-size",
 	  "2M, or --dma-size if larger", NULL },
 	{ O_KEEP, "map everything, measure, then unmap everything (at most 1Mi mappings)",
+	  NULL, NULL },
+	{ O_SHRINK, "then run the kernel's shrinkers (vm.drop_caches=2) and measure again",
 	  NULL, NULL },
 	{ O_VERIFY, "after the sweep, DMA-verify N sample IOVAs with edu, 0..100000",
 	  "0: none", NULL },

@@ -308,6 +308,7 @@ TEST(cli_lab_command_lines)
 		{ "guest/tests/reclaim.sh", "sweep --backend iommufd --size 256G --json -q" },
 		{ "guest/tests/reclaim.sh", "sweep --backend vfio --size 1T --json -q" },
 		{ "guest/tests/reclaim.sh", "sweep --backend iommufd --size 16T --json -q" },
+		{ "guest/tests/pool.sh", "sweep --backend iommufd --size 64G --shrink --json -q" },
 		{ "guest/tests/sata.sh", "uring --dev /dev/sda --qd 8 --duration 10 --json -q" },
 		{ "guest/tests/sata.sh", "uring --dev /dev/nvme0n1 --qd 8 --duration 10 --json -q" },
 		{ "guest/tests/sata.sh", "threads --pattern churn --backend iommufd --threads 2 "
@@ -321,11 +322,11 @@ TEST(cli_lab_command_lines)
 		{ "compare.sh", "dmamap --dev /dev/nvme0n1 --iters 200000 --json -q" },
 		{ "compare.sh", "threads --pattern churn --backend iommufd --threads 2 --duration 10 "
 		  "--json -q" },
-		{ "compare.sh", "sweep --json -q -b vfio -s 64G" },
-		{ "compare.sh", "sweep --json -q -b iommufd -s 256G" },
-		{ "compare.sh", "sweep --json -q -b vfio -s 1T" },
-		{ "compare.sh", "sweep --json -q -b iommufd -s 2T" },
-		{ "compare.sh", "sweep --json -q -b vfio -s 16T" },
+		{ "compare.sh", "sweep --shrink --json -q -b vfio -s 64G" },
+		{ "compare.sh", "sweep --shrink --json -q -b iommufd -s 256G" },
+		{ "compare.sh", "sweep --shrink --json -q -b vfio -s 1T" },
+		{ "compare.sh", "sweep --shrink --json -q -b iommufd -s 2T" },
+		{ "compare.sh", "sweep --shrink --json -q -b vfio -s 16T" },
 		{ "dmamap-reclaim.sh", "uring --dev /dev/nvme0n1 --qd 32 --duration 3 -q" },
 		{ "dmamap-reclaim.sh", "dmamap --iters 200000 --json -q" },
 	};

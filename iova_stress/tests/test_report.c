@@ -334,7 +334,7 @@ TEST(report_dmamap)
 		 "\"unmap_errors\":null,\"aborted\":false,\"interrupted\":false,"
 		 "\"wall_ns\":215100000,\"ns_per_pair\":null,\"map_ns\":null,\"unmap_ns\":null,"
 		 "\"pt_pages_before\":null,\"pt_pages_after\":null,\"pt_kib_delta\":null,"
-		 "\"pt_kib_peak_delta\":null,\"secpt_kib_delta\":null,\"free_kib_delta\":null,"
+		 "\"pt_kib_peak_delta\":null,\"pt_kib_shrunk_delta\":null,\"secpt_kib_delta\":null,\"free_kib_delta\":null,"
 		 "\"stat_refreshed\":false,\"aperture_last\":null,\"verify\":null,"
 		 "\"threads\":null,\"uring\":null,\"dmamap\":{\"device\":\"0000:00:04.0\","
 		 "\"domain\":\"dma\",\"iterations\":100000,\"warmup\":1000,"

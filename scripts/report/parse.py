@@ -115,6 +115,7 @@ class Run:
     # Figure name -> where it is in the result.
     FIGS = {
         "pt_kib": ("pt_kib_delta",),
+        "pt_shrunk_kib": ("pt_kib_shrunk_delta",),
         "ns_pair": ("ns_per_pair",),
         "secpt_kib": ("secpt_kib_delta",),
         "ops_s": ("threads", "ops_per_s"),

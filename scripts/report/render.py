@@ -157,6 +157,14 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
         L.append("")
         L.append(sweep_table(runs, "pt_kib", fmt_kib))
         L.append("")
+        if any(r.fig("pt_shrunk_kib") is not None for r in runs):
+            L.append("The same sweeps once the kernel's shrinkers ran (`iova_stress sweep "
+                     "--shrink`: `vm.drop_caches=2`, still open), which take back the spare "
+                     "tables the series keeps for the next map (at most 8 per domain); "
+                     "negative: a spare table from before the sweep went too.")
+            L.append("")
+            L.append(sweep_table(runs, "pt_shrunk_kib", fmt_kib))
+            L.append("")
         L.append("![page-table memory](pt-memory.png)")
         L.append("")
         L.append("## Time per map+unmap pair")
