@@ -126,6 +126,8 @@ def rounded(x, nd=4):
 
 SUMMARY_KEYS = (
     "kernel_version", "accel", "sweep_time_ratio", "pt_kib_left_patched_16t",
+    "pt_kib_left_patched_16t_vfio", "pt_kib_left_patched_16t_iommufd",
+    "pt_kib_shrunk_patched_16t_vfio", "pt_kib_shrunk_patched_16t_iommufd",
     "pt_kib_per_tib_vanilla", "pt_kib_per_tib_patched", "churn_ops_ratio",
     "uring_iops_ratio_qd1_strict", "uring_iops_ratio_qd32_strict",
     "uring_iops_ratio_qd1_lazy", "uring_iops_ratio_qd32_lazy",
@@ -151,6 +153,10 @@ def summary(setup, runs, generated_at):
         "accel": setup.get("accel", ""),
         "sweep_time_ratio": rounded(ratio(tp.med, tv.med)),
         "pt_kib_left_patched_16t": left16.med,
+        **{f"pt_kib_{name}_patched_16t_{b}": stat(runs, fig, "patched", benchmark="sweep",
+                                                 backend=b, size_bytes=parse_size("16T")).med
+           for name, fig in (("left", "pt_kib"), ("shrunk", "pt_shrunk_kib"))
+           for b in ("vfio", "iommufd")},
         "pt_kib_per_tib_vanilla": rounded(per_tib(runs, "vanilla", common).med, 1),
         "pt_kib_per_tib_patched": rounded(per_tib(runs, "patched", common).med, 1),
         "churn_ops_ratio": rounded(ratio(cp.med, cv.med)),
