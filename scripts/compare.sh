@@ -18,6 +18,9 @@
 #                    256G 1T 2T on both kernels and 16T (vanilla only if it
 #                    fits in guest memory, else recorded as not run)
 #   ROUNDS, SIZES, SIZES_PATCHED, DURATION (s)   override those defaults
+#   BIG_ROUNDS       rounds that also sweep SIZES_PATCHED (default 1: the 16T
+#                    sweeps, half of a full run's time, once; BIG_ROUNDS=3
+#                    with the default ROUNDS=3 sweeps them in every round)
 #   MEM              smallest guest memory (default 4G); sweep boots get more
 #                    when vanilla's page tables need it (~2 GiB per TiB)
 #   MAX_GUEST_MEM    largest guest memory to give (default: MemAvailable - 3G)
@@ -57,6 +60,8 @@ else
 	rounds=${ROUNDS:-3} sizes=${SIZES:-64G 256G 1T 2T} big=${SIZES_PATCHED:-16T}
 fi
 duration=${DURATION:-10}
+big_rounds=${BIG_ROUNDS:-1}
+[[ $big_rounds =~ ^[0-9]+$ ]] || die "bad BIG_ROUNDS '$big_rounds'"
 bench=${BENCH:-all}
 case $bench in all | uring | dmamap) ;; *) die "unknown BENCH '$bench' (all|uring|dmamap)" ;; esac
 iters=${ITERS:-200000}
@@ -145,6 +150,7 @@ raw=$res/raw
 logs=$BUILD/compare-logs/$ver
 
 # Which sizes each kernel sweeps, and those that cannot fit.
+is_big() { [[ " $big " == *" $1 "* && " $sizes " != *" $1 "* ]]; }
 declare -A ksizes
 ksizes[patched]="$sizes $big"
 ksizes[vanilla]=$sizes
@@ -160,6 +166,7 @@ for k in vanilla patched; do
 		n=$(need_mib "$k" "$s")
 		if ((n > budget_mib)); then
 			for ((r = 1; r <= rounds; r++)); do
+				is_big "$s" && ((r > big_rounds)) && continue
 				for b in "${backends[@]}"; do
 					notrun+=("$(printf '#notrun {"kernel":"%s","round":%d,"benchmark":"sweep","backend":"%s","size":"%s","mode":"strict","need_mib":%d,"note":"needs %d GiB of guest memory, the budget here is %d GiB"}' \
 						"$k" "$r" "$b" "$s" "$n" "$(round_gib "$n")" $((budget_mib / 1024)))")
@@ -218,6 +225,7 @@ add_boot() { # KERNEL ROUND MODE
 			"iova_stress threads --pattern churn --backend iommufd --threads 2 --duration $duration --json -q"
 		for b in "${backends[@]}"; do
 			for s in ${ksizes[$k]}; do
+				is_big "$s" && ((r > big_rounds)) && continue
 				e=$(($(gib "$s") * sptib / 1024 + 1))
 				add_run "$e" "r$r $k sweep $b $s" \
 					"\"benchmark\":\"sweep\",\"backend\":\"$b\",\"size\":\"$s\",\"mode\":\"$mode\"" \
@@ -328,6 +336,7 @@ if [[ ! -f $raw/setup.txt ]]; then
 		echo "rounds=$rounds"
 		echo "sizes=$sizes"
 		echo "sizes_patched=$big"
+		echo "big_rounds=$big_rounds"
 		echo "duration=$duration"
 		echo "bench=$bench"
 		[[ $bench != dmamap ]] || echo "iters=$iters"
