@@ -25,8 +25,10 @@
 #                    when vanilla's page tables need it (~2 GiB per TiB)
 #   MAX_GUEST_MEM    largest guest memory to give (default: MemAvailable - 3G)
 #   SWEEP_S_PER_TIB  sweep time estimate for the ETA, "vanilla patched" seconds
-#                    per TiB (default "38 29": the 1T-2T medians of both
-#                    backends, TCG here, 2026-11-23)
+#                    per TiB (default "8 10": the 1T-2T medians of both
+#                    backends, TCG here, 2026-12-06; "38 29" on 2026-11-23:
+#                    the host's speed varies, the ETA corrects itself after
+#                    each boot)
 #   RESUME=1         keep raw/ of an interrupted run with the same plan and
 #                    redo only the boots that did not finish
 #   WAIT_IDLE=0      do not wait for other QEMUs/compilers on this machine
@@ -67,7 +69,7 @@ case $bench in all | uring | dmamap) ;; *) die "unknown BENCH '$bench' (all|urin
 iters=${ITERS:-200000}
 [[ $iters =~ ^[1-9][0-9]*$ ]] || die "bad ITERS '$iters'"
 case ${ICOUNT:-0} in 0 | 1) ;; *) die "unknown ICOUNT '$ICOUNT' (0|1)" ;; esac
-read -r sptib_v sptib_p <<<"${SWEEP_S_PER_TIB:-38 29}"
+read -r sptib_v sptib_p <<<"${SWEEP_S_PER_TIB:-8 10}"
 sptib_p=${sptib_p:-$sptib_v}
 boot_s=8
 # A boot with one TCG thread under -icount: measured 35m46s for 20 boots of
@@ -297,7 +299,8 @@ rm -f "$raw"/*.tmp
 log "compare: $nboots boots, $rounds round(s), sweeps vanilla: ${ksizes[vanilla]:-none}," \
 	"patched: ${ksizes[patched]:-none}; guest memory: sweeps $sweep_mem, budget" \
 	"$((budget_mib / 1024)) GiB; estimate $(hms "$total_est") after the kernels are built"
-((${#notrun[@]})) && log "not run (memory): $((${#notrun[@]} / rounds / ${#backends[@]})) size(s) of vanilla"
+((${#notrun[@]})) && log "not run (memory): $(printf '%s\n' "${notrun[@]}" |
+	grep -o '"size":"[^"]*"' | sort -u | wc -l) size(s) of vanilla"
 
 # ---- kernels, initramfs, accelerator -------------------------------------------
 
