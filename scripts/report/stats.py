@@ -142,8 +142,10 @@ def summary(setup, runs, generated_at):
     common = largest_common_size(runs)
     tv = stat(runs, "ns_pair", "vanilla", benchmark="sweep", backend="vfio", size_bytes=one_t)
     tp = stat(runs, "ns_pair", "patched", benchmark="sweep", backend="vfio", size_bytes=one_t)
-    left16 = stat(runs, "pt_kib", "patched", benchmark="sweep", backend="vfio",
-                  size_bytes=parse_size("16T"))
+    left16 = {f"pt_kib_{name}_patched_16t_{b}": stat(runs, fig, "patched", benchmark="sweep",
+                                                     backend=b, size_bytes=parse_size("16T")).med
+              for name, fig in (("left", "pt_kib"), ("shrunk", "pt_shrunk_kib"))
+              for b in ("vfio", "iommufd")}
     cv = stat(runs, "ops_s", "vanilla", benchmark="churn")
     cp = stat(runs, "ops_s", "patched", benchmark="churn")
     rounds = setup.get("rounds")
@@ -152,11 +154,9 @@ def summary(setup, runs, generated_at):
         "kernel_version": setup.get("kernel_version", ""),
         "accel": setup.get("accel", ""),
         "sweep_time_ratio": rounded(ratio(tp.med, tv.med)),
-        "pt_kib_left_patched_16t": left16.med,
-        **{f"pt_kib_{name}_patched_16t_{b}": stat(runs, fig, "patched", benchmark="sweep",
-                                                 backend=b, size_bytes=parse_size("16T")).med
-           for name, fig in (("left", "pt_kib"), ("shrunk", "pt_shrunk_kib"))
-           for b in ("vfio", "iommufd")},
+        # The key before there were two backends': VFIO's.
+        "pt_kib_left_patched_16t": left16["pt_kib_left_patched_16t_vfio"],
+        **left16,
         "pt_kib_per_tib_vanilla": rounded(per_tib(runs, "vanilla", common).med, 1),
         "pt_kib_per_tib_patched": rounded(per_tib(runs, "patched", common).med, 1),
         "churn_ops_ratio": rounded(ratio(cp.med, cv.med)),
