@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# build-kernel.sh vanilla|patched|uptoN lab|debug: configure and build a
+# build-kernel.sh vanilla|patched|uptoN lab|debug|trace: configure and build a
 # guest kernel out of tree, print the path of its bzImage.  uptoN: the first
 # N patches of the series only (kernel-src.sh upto N).
 #
 # The configuration is `make tinyconfig` + kernel/lab.config (+ debug.config
-# for the debug kernel, + patched.config for the patched tree when present).
+# for the debug kernel, + trace.config for the latency-tracing one, +
+# patched.config for the patched tree when present).
 # After olddefconfig every option the fragments ask for is checked; the build
 # fails naming those that did not stick.
 set -euo pipefail
@@ -14,7 +15,7 @@ flavor=${1:-}
 cfg=${2:-}
 case "$flavor" in vanilla | patched | upto[1-9] | upto[1-9][0-9]) ;;
 *) die "unknown kernel '$flavor' (vanilla|patched|uptoN)" ;; esac
-case "$cfg" in lab | debug) ;; *) die "unknown config '$cfg' (lab|debug)" ;; esac
+case "$cfg" in lab | debug | trace) ;; *) die "unknown config '$cfg' (lab|debug|trace)" ;; esac
 
 ver=$(debver)
 if [[ $flavor == upto* ]]; then
@@ -26,6 +27,7 @@ obj=$src/obj-$cfg
 
 frags=("$REPO/kernel/lab.config")
 [[ $cfg == debug ]] && frags+=("$REPO/kernel/debug.config")
+[[ $cfg == trace ]] && frags+=("$REPO/kernel/trace.config")
 [[ $flavor == patched && -f $REPO/kernel/patched.config ]] && frags+=("$REPO/kernel/patched.config")
 [[ $flavor == patched && $cfg == debug && -f $REPO/kernel/patched-debug.config ]] &&
 	frags+=("$REPO/kernel/patched-debug.config")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lab.sh COMMAND: the phases behind the Makefile's targets, each timed.
 #   deps                       install missing Debian packages
-#   kernel FLAVOR CONFIG       build one guest kernel (vanilla|patched, lab|debug)
+#   kernel FLAVOR CONFIG       build one guest kernel (vanilla|patched, lab|debug|trace)
 #   kernels [CONFIG...]        build vanilla and patched for each CONFIG
 #   tool                       build iova_stress (static; 6.12 uAPI headers
 #                              from its linux-headers/ copy)
@@ -16,7 +16,7 @@ set -euo pipefail
 
 check_kernel_args() {
 	case "${1:-}" in vanilla | patched) ;; *) die "unknown KERNEL '${1:-}' (vanilla|patched)" ;; esac
-	case "${2:-}" in lab | debug) ;; *) die "unknown CONFIG '${2:-}' (lab|debug)" ;; esac
+	case "${2:-}" in lab | debug | trace) ;; *) die "unknown CONFIG '${2:-}' (lab|debug|trace)" ;; esac
 }
 
 initrd_path() {

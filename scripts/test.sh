@@ -238,11 +238,11 @@ guest_tests() {
 	# tables of sparse maps across 1 GiB and 512 GiB boundaries.
 	guest_test reclaim-noreclaim-grows patched fail --append intel_iommu=noreclaim \
 		-- sh $r vfio 64G 64
-	# The pool's spare tables go back to the shrinkers (20/21): after a
+	# The pool's spare tables go back to the shrinkers (20/22): after a
 	# sweep and vm.drop_caches=2 nothing is left (iommufd: +4 KiB before).
 	guest_test pool-shrinker-iommufd patched pass -- sh /tests/pool.sh iommufd 64G
 	guest_test pool-shrinker-vanilla vanilla fail -- sh /tests/pool.sh iommufd 64G
-	# What mm reports of the live IOMMU tables (18/21 types them): no MMAP
+	# What mm reports of the live IOMMU tables (18/22 types them): no MMAP
 	# flag in /proc/kpageflags, 0 in /proc/kpagecount, as on vanilla.
 	guest_test kpageflags-tables patched pass -- sh /tests/kpageflags.sh 256G 12
 	guest_test kpageflags-tables-vanilla vanilla pass -- sh /tests/kpageflags.sh 256G 12
