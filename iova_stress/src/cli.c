@@ -27,6 +27,7 @@ static const struct optdef optdefs[] = {
 	{ O_STRIDE, "stride", 0, "SIZE" },
 	{ O_KEEP, "keep", 'k', NULL },
 	{ O_SHRINK, "shrink", 0, NULL },
+	{ O_HUGETLB, "hugetlb", 0, NULL },
 	{ O_VERIFY, "verify", 0, "N" },
 	{ O_BACKEND, "backend", 'b', "vfio|iommufd" },
 	{ O_DEVICE, "device", 'D', "BDF" },
@@ -284,6 +285,9 @@ static int apply(struct opts *o, const struct optdef *d, const char *v)
 	case O_SHRINK:
 		o->shrink = true;
 		return 0;
+	case O_HUGETLB:
+		o->hugetlb = true;
+		return 0;
 	case O_ANCHOR:
 		o->anchor = true;
 		return 0;
@@ -330,12 +334,17 @@ int cli_check_iova_options(struct opts *o)
 	char a[48], b[48];
 	int ret;
 
-	if (o->dma_size > SZ_1G)
-		return ist_err(EX_USAGE, "--dma-size %s is too large (at most 1G)",
-			       cli_shown(a, sizeof(a), o, TY_DMA_SIZE, o->dma_size));
+	uint64_t max_dma = o->hugetlb ? DMA_SIZE_MAX_HUGETLB : SZ_1G;
+
+	if (o->dma_size > max_dma)
+		return ist_err(EX_USAGE, "--dma-size %s is too large (at most %s%s)",
+			       cli_shown(a, sizeof(a), o, TY_DMA_SIZE, o->dma_size),
+			       o->hugetlb ? "16G" : "1G",
+			       o->hugetlb ? "" : "; up to 16G with --hugetlb");
 	if (!is_pow2(o->dma_size) || o->dma_size < SZ_4K)
-		return ist_err(EX_USAGE, "--dma-size %s must be a power of two from 4K to 1G",
-			       cli_shown(a, sizeof(a), o, TY_DMA_SIZE, o->dma_size));
+		return ist_err(EX_USAGE, "--dma-size %s must be a power of two from 4K to %s",
+			       cli_shown(a, sizeof(a), o, TY_DMA_SIZE, o->dma_size),
+			       o->hugetlb ? "16G" : "1G");
 	/* a 1G --dma-size without --stride: one mapping per 1G */
 	if (!o->stride_given && o->dma_size > o->stride)
 		o->stride = o->dma_size;

@@ -8,6 +8,7 @@
 
 #define KEEP_MAX_MAPPINGS (1u << 20)
 #define DMAMAP_MAX_ITERS 100000000u	/* dmamap --iters and --warmup */
+#define DMA_SIZE_MAX_HUGETLB (16ull << 30)	/* --dma-size with --hugetlb */
 
 enum backend_kind { BACKEND_VFIO, BACKEND_IOMMUFD };
 enum pattern { PAT_PARTITION, PAT_CHURN, PAT_RANDOM };
@@ -16,7 +17,7 @@ struct mode_ops;
 
 /* Every option; a mode lists those it accepts (struct mode_opt). */
 enum opt_id {
-	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_SHRINK, O_VERIFY, O_BACKEND,
+	O_SIZE, O_SIZE2, O_DMA_SIZE, O_STRIDE, O_KEEP, O_SHRINK, O_HUGETLB, O_VERIFY, O_BACKEND,
 	O_DEVICE, O_MAX_ERRORS, O_SEED, O_THREADS, O_PATTERN, O_OPS,
 	O_DURATION, O_ANCHOR, O_TABLES, O_MAKE_IT_FAIL, O_DEV, O_QD, O_BS, O_ITERS,
 	O_WARMUP, O_JSON, O_QUIET, O_HELP, O_VERSION,
@@ -45,6 +46,7 @@ struct opts {
 	bool stride_given;
 	bool keep;
 	bool shrink;		/* measure again after the kernel's shrinkers */
+	bool hugetlb;		/* 1G hugetlb pages, mapped from 4K into the first */
 	uint64_t verify;	/* sample IOVAs to DMA-verify, 0 = none */
 	uint64_t max_errors;
 	uint64_t seed;

@@ -45,6 +45,35 @@ void *dmabuf_alloc(uint64_t size)
 	return p;
 }
 
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB (30 << 26)
+#endif
+
+uint64_t dmabuf_hugetlb_len(uint64_t size)
+{
+	return (size + SZ_4K + SZ_1G - 1) & ~(uint64_t)(SZ_1G - 1);
+}
+
+void *dmabuf_alloc_hugetlb(uint64_t size)
+{
+	uint64_t len = dmabuf_hugetlb_len(size);
+	char *p;
+
+	if (len > SIZE_MAX) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_1GB | MAP_POPULATE, -1, 0);
+	return p == MAP_FAILED ? NULL : p + SZ_4K;
+}
+
+void dmabuf_free_hugetlb(void *p, uint64_t size)
+{
+	if (p)
+		munmap((char *)p - SZ_4K, (size_t)dmabuf_hugetlb_len(size));
+}
+
 void dmabuf_free(void *p, uint64_t size)
 {
 	if (p)

@@ -27,6 +27,7 @@ void result_init(struct run_result *r, const struct opts *o)
 		r->dma_size = o->dma_size;
 		r->stride = o->stride;
 		r->keep = o->keep;
+		r->hugetlb = o->hugetlb;
 		r->have_pairs = true;
 		r->have_map_acct = true;
 	}
@@ -243,6 +244,7 @@ void report_json(FILE *f, const struct run_result *r)
 	json_u64_or_null(&w, "dma_size_bytes", r->dma_size, r->dma_size);
 	json_u64_or_null(&w, "stride_bytes", r->stride, r->stride);
 	jw_bool(&w, "keep", r->keep);
+	jw_bool(&w, "hugetlb", r->hugetlb);
 	json_u64_or_null(&w, "pairs", r->have_pairs, r->pairs);
 	json_u64_or_null(&w, "skipped", acct, r->skipped);
 	json_u64_or_null(&w, "map_errors", acct, r->map_errors);

@@ -32,6 +32,7 @@ struct run_result {
 	/* 0 where the mode has no such figure (null in JSON) */
 	uint64_t size, dma_size, stride;
 	bool keep;
+	bool hugetlb;			/* --hugetlb: 1G pages, from 4K into the first */
 
 	bool have_pairs;		/* the mode does map+unmap pairs */
 	bool have_map_acct;		/* ...and counts them (session.c): skips, errors, latency */

@@ -206,12 +206,17 @@ int sweep_run(const struct opts *o, const struct app_env *env, const struct pci_
 		goto out_close;
 
 	sw->s = &s;
-	sw->buf = dmabuf_alloc(o->dma_size);
+	sw->buf = o->hugetlb ? dmabuf_alloc_hugetlb(o->dma_size) : dmabuf_alloc(o->dma_size);
 	if (!sw->buf) {
-		char a[32];
+		char a[32], b[32];
 
-		ret = ist_err(EX_FAIL, "cannot allocate a %s buffer: %s",
-			      fmt_size(a, sizeof(a), o->dma_size), strerror(errno));
+		if (o->hugetlb)
+			ret = ist_err(EX_FAIL, "cannot allocate %s of 1G hugetlb pages for a %s mapping: %s (reserve them: hugepagesz=1G hugepages=N on the kernel command line)",
+				      fmt_size(b, sizeof(b), dmabuf_hugetlb_len(o->dma_size)),
+				      fmt_size(a, sizeof(a), o->dma_size), strerror(errno));
+		else
+			ret = ist_err(EX_FAIL, "cannot allocate a %s buffer: %s",
+				      fmt_size(a, sizeof(a), o->dma_size), strerror(errno));
 		goto out_close;
 	}
 
@@ -240,7 +245,10 @@ int sweep_run(const struct opts *o, const struct app_env *env, const struct pci_
 		if (r->aborted || r->interrupted || ist_stop)
 			break;
 	}
-	dmabuf_free(sw->buf, o->dma_size);
+	if (o->hugetlb)
+		dmabuf_free_hugetlb(sw->buf, o->dma_size);
+	else
+		dmabuf_free(sw->buf, o->dma_size);
 out_close:
 	session_close(&s, NULL);
 out_free:
@@ -255,8 +263,9 @@ void sweep_summary_line(FILE *f, const struct run_result *r)
 {
 	char a[32], b[32], d[32];
 
-	fprintf(f, "dma_size: %s iova space: %s iommu: %s time: %.3fs\n",
-		fmt_size(a, sizeof(a), r->dma_size), fmt_size(b, sizeof(b), r->size),
+	fprintf(f, "dma_size: %s%s iova space: %s iommu: %s time: %.3fs\n",
+		fmt_size(a, sizeof(a), r->dma_size), r->hugetlb ? " (hugetlb)" : "",
+		fmt_size(b, sizeof(b), r->size),
 		report_pt_delta(d, sizeof(d), r), report_wall_s(r));
 }
 
@@ -311,12 +320,14 @@ static void sweep_defaults(struct opts *o)
 static const struct mode_opt sweep_opts[] = {
 	{ O_SIZE, "IOVA space from 0 to sweep (K M G T P units)", NULL, NULL },
 	{ O_SIZE2, "then a second run of SIZE in the same process and container", NULL, NULL },
-	{ O_DMA_SIZE, "bytes per mapping: a power of two, 4K..1G", NULL, NULL },
+	{ O_DMA_SIZE, "bytes per mapping: a power of two, 4K..1G (16G with --hugetlb)", NULL, NULL },
 	{ O_STRIDE, "IOVA distance between mappings, multiple of --dma-size",
 	  "2M, or --dma-size if larger", NULL },
 	{ O_KEEP, "map everything, measure, then unmap everything (at most 1Mi mappings)",
 	  NULL, NULL },
 	{ O_SHRINK, "then run the kernel's shrinkers (vm.drop_caches=2) and measure again",
+	  NULL, NULL },
+	{ O_HUGETLB, "back each mapping with 1G hugetlb pages from 4K into the first: 1G-contiguous runs that no IOMMU superpage fits, each mapped in one call of 4K entries (--dma-size up to 16G; reserve the pages: hugepagesz=1G hugepages=N)",
 	  NULL, NULL },
 	{ O_VERIFY, "after the sweep, DMA-verify N sample IOVAs with edu, 0..100000",
 	  "0: none", NULL },

@@ -187,6 +187,22 @@ TEST(modes_sweep_shrink)
 	CHECK(strstr(err, "iova_stress: warning: --shrink: cannot write "));
 }
 
+/*
+ * --hugetlb takes 1G pages, here none are reserved: the error says how
+ * many it wanted and how to reserve them.  16G is accepted with it only.
+ */
+TEST(modes_sweep_hugetlb_without_pages)
+{
+	static const char *const a[] = { "sweep", "--hugetlb", "--dma-size", "16G",
+					 "--size", "16G", "-q", NULL };
+
+	setup();
+	CHECK_INT(run(a), EX_FAIL);
+	CHECK(strstr(err, "cannot allocate 17G of 1G hugetlb pages for a 16G mapping"));
+	CHECK(strstr(err, "hugepagesz=1G hugepages=N"));
+	CHECK_U64(mock.mapped.used, 0);
+}
+
 TEST(modes_sweep_msi_einval_without_ranges)
 {
 	static const char *const a[] = { "--size", "8G", "--json", "-q", "--stride", "1G",

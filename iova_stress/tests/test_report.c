@@ -330,7 +330,7 @@ TEST(report_dmamap)
 		 "\"timestamp\":\"2025-12-03T14:05:09Z\","
 		 "\"mode\":\"dmamap\",\"backend\":null,\"device\":\"0000:00:04.0\","
 		 "\"size_bytes\":null,\"dma_size_bytes\":4096,\"stride_bytes\":null,"
-		 "\"keep\":false,\"pairs\":100000,\"skipped\":null,\"map_errors\":null,"
+		 "\"keep\":false,\"hugetlb\":false,\"pairs\":100000,\"skipped\":null,\"map_errors\":null,"
 		 "\"unmap_errors\":null,\"aborted\":false,\"interrupted\":false,"
 		 "\"wall_ns\":215100000,\"ns_per_pair\":null,\"map_ns\":null,\"unmap_ns\":null,"
 		 "\"pt_pages_before\":null,\"pt_pages_after\":null,\"pt_kib_delta\":null,"
