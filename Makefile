@@ -28,7 +28,7 @@ ifeq ($(filter $(QUICK),0 1),)
 $(error unknown QUICK '$(QUICK)': use 0 or 1)
 endif
 
-.PHONY: all deps kernels tool initramfs run shell test compare clean help
+.PHONY: all deps kernels tool initramfs run shell test compare latency clean help
 
 all: deps
 	@$(LAB) kernels lab debug
@@ -58,6 +58,9 @@ test: deps
 compare: deps
 	@scripts/compare.sh
 
+latency: deps
+	@scripts/latency.sh
+
 clean:
 	rm -rf build
 	$(MAKE) -s -C iova_stress clean
@@ -73,6 +76,7 @@ help:
 	@echo '  make shell        interactive guest console (KERNEL, CONFIG as for run)'
 	@echo '  make test         host unit tests + guest tests on the debug kernels (docs/testing.md)'
 	@echo '  make compare      vanilla vs patched benchmarks -> results/ (docs/compare.md)'
+	@echo '  make latency      interrupts-off/preemption-off latency, trace kernels (docs/kernel-series.md)'
 	@echo '  make clean        remove build/ (the caches under /var/cache/vtd-reclaim stay)'
 	@echo '  make help         this list'
 	@echo 'make run, make shell:  KERNEL=vanilla|patched  CONFIG=lab|debug  ARGS="sweep --size 64G"'
