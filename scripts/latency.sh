@@ -42,7 +42,7 @@ done
 
 python3 - "$out/vanilla.txt" "$out/patched.txt" <<'PY'
 import sys
-figs, order = {}, []
+figs, where, order = {}, {}, []
 for kernel, path in zip(("vanilla", "patched"), sys.argv[1:]):
     for line in open(path, errors="replace"):
         f = line.split()
@@ -50,12 +50,20 @@ for kernel, path in zip(("vanilla", "patched"), sys.argv[1:]):
             figs[(f[1], f[2], kernel)] = int(f[3])
             if (f[1], f[2]) not in order:
                 order.append((f[1], f[2]))
-print("| tracer | workload | vanilla, µs | patched, µs | patched - vanilla |")
-print("|---|---|---|---|---|")
+        elif len(f) >= 3 and f[0] == "where":
+            kv = dict(x.split("=", 1) for x in f[3:] if "=" in x)
+            where[(f[1], f[2], kernel)] = (f"{kv.get('started', '?')} .. {kv.get('ended', '?')}"
+                                           f" ({kv.get('task', '?')})")
+def cell(x):
+    return "–" if x is None else str(x)
+print("| tracer | workload | vanilla, µs | patched, µs | patched - vanilla "
+      "| vanilla's longest section | patched's longest section |")
+print("|---|---|---|---|---|---|---|")
 for tracer, work in order:
     v, p = figs.get((tracer, work, "vanilla")), figs.get((tracer, work, "patched"))
     d = f"{p - v:+d}" if v is not None and p is not None else "–"
-    print(f"| {tracer} | {work} | {v if v is not None else '–'} | {p if p is not None else '–'} | {d} |")
+    print(f"| {tracer} | {work} | {cell(v)} | {cell(p)} | {d} "
+          f"| {where.get((tracer, work, 'vanilla'), '–')} | {where.get((tracer, work, 'patched'), '–')} |")
 for tracer in ("irqsoff", "preemptoff"):
     for kernel in ("vanilla", "patched"):
         vals = [figs[k] for k in figs if k[0] == tracer and k[2] == kernel]

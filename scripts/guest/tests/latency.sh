@@ -40,10 +40,14 @@ for w in "$@"; do
 		rc=$?
 		echo 0 >$T/tracing_on
 		us=$(cat $T/tracing_max_latency)
+		# Where the longest section began and ended, and whose it was.
+		where=$(sed -n -e 's/^# *=> started at: */started=/p' -e 's/^# *=> ended at: */ended=/p' \
+			-e 's/^# *| task: \([^ ]*\).*/task=\1/p' $T/trace | tr -d ' ' | tr '\n' ' ')
 		echo nop >$T/current_tracer
 		echo "$out"
 		check "$w under $tracer exits 0 (got $rc)" test "$rc" -eq 0
 		echo "latency $tracer $w $us"
+		echo "where $tracer $w $where"
 	done
 done
 echo 7 >/proc/sys/kernel/printk
