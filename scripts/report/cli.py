@@ -35,18 +35,23 @@ def generate(resdir, readme=None, latest=None, plots=True, now=None):
     from .render import headline, report_md
     from .stats import summary
 
+    from . import latency
+
     setup, runs, infos, boots = load(resdir)
     if now is None:
         now = int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or int(datetime.datetime.now(
             datetime.timezone.utc).timestamp())
-    summ = summary(setup, runs, now)
+    latdir = os.path.join(resdir, "raw", "latency")
+    lat = latency.load(latdir)
+    summ = summary(setup, runs, now, latency.summary_keys(lat))
     write_csv(os.path.join(resdir, "data.csv"), runs)
     gp = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plot.gp")
     note = plot(resdir, runs, gp) if plots else "not drawn (--no-plots)"
     if note and plots:
         print(f"{PROG}: {note}", file=sys.stderr)
     with open(os.path.join(resdir, "report.md"), "w", encoding="utf-8") as f:
-        f.write(report_md(resdir, setup, runs, infos, boots, summ, note))
+        f.write(report_md(resdir, setup, runs, infos, boots, summ, note,
+                          latency.section(lat, latency.setup(latdir))))
     if latest:
         write_json(os.path.join(latest, "summary.json"), summ)
     if readme:
@@ -93,6 +98,18 @@ def size(text, unit=None, name="size"):
     return 0
 
 
+def latency_table(dirpath):
+    """Print DIR's latency table and one "summary KEY VALUE" line per key."""
+    from . import latency
+    lat = latency.load(dirpath)
+    if not lat:
+        raise ReportError(f"{dirpath}: no vanilla.txt or patched.txt")
+    print("\n".join(latency.table(lat)))
+    for k, v in latency.summary_keys(lat).items():
+        print(f"summary {k} {'null' if v is None else v}")
+    return 0
+
+
 def selftest():
     """Run the unit tests; print one line per test and "N passed, N failed"."""
     from .tests import run
@@ -107,6 +124,8 @@ def parser():
     what.add_argument("--brief", metavar="RAWFILE")
     what.add_argument("--size", metavar="SIZE")
     what.add_argument("--selftest", action="store_true")
+    what.add_argument("--latency", metavar="DIR",
+                      help="the latency table and summary lines of scripts/latency.sh's DIR")
     readme = p.add_mutually_exclusive_group()
     readme.add_argument("--readme", metavar="FILE", help="default: the repository's README.md")
     readme.add_argument("--no-readme", action="store_true")
@@ -125,9 +144,10 @@ def main(argv=None):
     p = parser()
     a = p.parse_args(argv)
     report_opts = (a.readme, a.no_readme, a.latest, a.no_latest, a.no_plots, a.fail_on_errors)
-    modes = [m for m in (a.resdir, a.brief, a.size, a.selftest or None) if m is not None]
+    modes = [m for m in (a.resdir, a.brief, a.size, a.selftest or None, a.latency)
+             if m is not None]
     if len(modes) != 1:
-        p.error("give one of RESULTS_DIR, --brief, --size and --selftest")
+        p.error("give one of RESULTS_DIR, --brief, --size, --selftest and --latency")
     if a.resdir is None and any(report_opts):
         p.error("--readme, --latest, --no-* and --fail-on-errors go with RESULTS_DIR")
     if a.size is None and (a.unit or a.name):
@@ -139,6 +159,8 @@ def main(argv=None):
             return brief(a.brief)
         if a.size is not None:
             return size(a.size, a.unit, a.name or "size")
+        if a.latency is not None:
+            return latency_table(a.latency)
         return report(a)
     except ReportError as e:
         print(f"{PROG}: {e}", file=sys.stderr)

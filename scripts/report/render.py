@@ -78,7 +78,7 @@ def lab_config(setup):
     return f"lab config `{setup['lab_config']}`{tick}"
 
 
-def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
+def report_md(resdir, setup, runs, infos, boots, summ, plot_note, latency_lines=()):
     ver = setup.get("kernel_version", "?")
     L = []
     quick = setup.get("quick") == "1"
@@ -228,6 +228,7 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note):
         L.append("")
         L.append(f"Plots: {plot_note}.")
     L.append("")
+    L.extend(latency_lines)
     L.append("## Files")
     L.append("")
     L.append("- `data.csv`: one row per run (not run and failed runs included, with `status`).")

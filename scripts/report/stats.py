@@ -133,11 +133,13 @@ SUMMARY_KEYS = (
     "uring_iops_ratio_qd1_lazy", "uring_iops_ratio_qd32_lazy",
     "uring_busy_ratio_qd1_strict", "uring_busy_ratio_qd32_strict",
     "uring_busy_ratio_qd1_lazy", "uring_busy_ratio_qd32_lazy",
-    "dmamap_extra_ns_strict", "dmamap_extra_ns_lazy", "rounds", "generated_at",
+    "dmamap_extra_ns_strict", "dmamap_extra_ns_lazy",
+    "irqsoff_max_us_vanilla", "irqsoff_max_us_patched",
+    "preemptoff_max_us_vanilla", "preemptoff_max_us_patched", "rounds", "generated_at",
 )
 
 
-def summary(setup, runs, generated_at):
+def summary(setup, runs, generated_at, latency_keys=None):
     one_t = parse_size("1T")
     common = largest_common_size(runs)
     tv = stat(runs, "ns_pair", "vanilla", benchmark="sweep", backend="vfio", size_bytes=one_t)
@@ -165,6 +167,8 @@ def summary(setup, runs, generated_at):
            for mode in ("strict", "lazy") for qd in (1, 32)},
         **{f"dmamap_extra_ns_{mode}": rounded(dmamap_extra(runs, mode), 1)
            for mode in ("strict", "lazy")},
+        **{k: None for k in SUMMARY_KEYS if "_max_us_" in k},
+        **(latency_keys or {}),
         "rounds": rounds,
         "generated_at": generated_at,
     }

@@ -90,6 +90,15 @@ class Generated(unittest.TestCase):
         self.assertNotIn("| nan", md)
         self.assertNotIn("None", md)
 
+    def test_latency_section(self):
+        md = self.md
+        self.assertIn("## Interrupts-off and preemption-off latency", md)
+        self.assertIn("Measured with ICOUNT=1 and 1 vCPU(s)", md)
+        self.assertIn("| irqsoff | map1g | 120 | 135 | +15 | "
+                      "`_raw_spin_lock_irqsave .. _raw_spin_unlock_irqrestore (iova_stress-66)` | "
+                      "`_raw_write_lock_irq .. _raw_write_unlock_irq (iova_stress-70)` |", md)
+        self.assertIn("| preemptoff | churn | 12 | 9 | -3 | `–` | `–` |", md)
+
     def test_reading(self):
         md = self.md
         self.assertIn("**CPU cost of a read through the DMA API**", md)

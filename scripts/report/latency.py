@@ -1,0 +1,111 @@
+"""The latency tracers' figures: scripts/latency.sh's raw files.
+
+DIR/vanilla.txt and DIR/patched.txt are the guest's output of
+scripts/guest/tests/latency.sh on the lab's trace kernels, verbatim.  The
+lines read here:
+  latency TRACER WORKLOAD US                  tracing_max_latency after it
+  where TRACER WORKLOAD started=F ended=F task=T   where that section was
+Everything else (iova_stress's JSON, ok/not ok lines) is left alone.
+"""
+
+import os
+
+KERNELS = ("vanilla", "patched")
+TRACERS = ("irqsoff", "preemptoff")
+
+
+def read(path):
+    """{(tracer, workload): {"us": int, "where": str}} of one raw file."""
+    figs = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            w = line.split()
+            if len(w) == 4 and w[0] == "latency" and w[3].isdigit():
+                figs.setdefault((w[1], w[2]), {})["us"] = int(w[3])
+            elif len(w) >= 3 and w[0] == "where":
+                kv = dict(x.split("=", 1) for x in w[3:] if "=" in x)
+                figs.setdefault((w[1], w[2]), {})["where"] = (
+                    f"{kv.get('started', '?')} .. {kv.get('ended', '?')} ({kv.get('task', '?')})")
+    return figs
+
+
+def load(dirpath):
+    """{kernel: read(DIR/kernel.txt)} for the kernels that have a file."""
+    return {k: read(os.path.join(dirpath, f"{k}.txt")) for k in KERNELS
+            if os.path.exists(os.path.join(dirpath, f"{k}.txt"))}
+
+
+def setup(dirpath):
+    """DIR/setup.txt's KEY=VALUE lines (icount, accel, smp, kernel_version)."""
+    try:
+        with open(os.path.join(dirpath, "setup.txt"), encoding="utf-8") as f:
+            return dict(line.strip().split("=", 1) for line in f if "=" in line)
+    except OSError:
+        return {}
+
+
+def order(lat):
+    """The (tracer, workload) pairs in the order the guest ran them."""
+    seen = []
+    for k in KERNELS:
+        for key in lat.get(k, {}):
+            if key not in seen:
+                seen.append(key)
+    return seen
+
+
+def table(lat):
+    """Markdown lines: one row per tracer and workload, both kernels."""
+    def fig(k, key, what, dash="–"):
+        return lat.get(k, {}).get(key, {}).get(what, dash)
+    L = ["| tracer | workload | vanilla, µs | patched, µs | patched − vanilla "
+         "| vanilla's longest section | patched's longest section |",
+         "|---|---|---|---|---|---|---|"]
+    for key in order(lat):
+        v, p = fig("vanilla", key, "us", None), fig("patched", key, "us", None)
+        d = f"{p - v:+d}" if v is not None and p is not None else "–"
+        L.append(f"| {key[0]} | {key[1]} | {'–' if v is None else v} | {'–' if p is None else p} "
+                 f"| {d} | `{fig('vanilla', key, 'where')}` | `{fig('patched', key, 'where')}` |")
+    return L
+
+
+def summary_keys(lat):
+    """irqsoff_max_us_KERNEL, preemptoff_max_us_KERNEL: the largest over the
+    workloads (None without data)."""
+    out = {}
+    for tracer in TRACERS:
+        for k in KERNELS:
+            vals = [f["us"] for (t, _), f in lat.get(k, {}).items() if t == tracer and "us" in f]
+            out[f"{tracer}_max_us_{k}"] = max(vals) if vals else None
+    return out
+
+
+def section(lat, how):
+    """The report's lines on the latency tracers (none without data)."""
+    if not lat:
+        return []
+    L = ["## Interrupts-off and preemption-off latency (trace kernels)", "",
+         "`scripts/latency.sh` (`make latency`): the lab's trace kernels (`kernel/trace.config`: "
+         "preemptible, the irqsoff and preemptoff tracers), each booted once; every workload runs "
+         "once per tracer and `tracing_max_latency` is read after it: the longest section of the "
+         "whole guest during the workload, with where it began and ended. map1g and map16g are one "
+         "iommufd map+unmap of 1 GiB and 16 GiB (`iova_stress sweep --hugetlb`: every 1 GiB page "
+         "one `map_pages()` call of 4 KiB entries), sweep1t a 1T sweep, churn 10 s of two threads.",
+         ""]
+    smp = how.get("smp", "?")
+    if how.get("icount") == "1":
+        L.append(f"Measured with ICOUNT=1 and {smp} vCPU(s): guest time is guest instructions, "
+                 "1 ns each, so a section's length is the instructions it ran and the host's "
+                 "scheduling does not enter"
+                 + (" (with one vCPU, exactly; with more, a vCPU waiting for its round-robin "
+                    "turn sees the others' instructions pass inside its section)."
+                    if smp != "1" else "."))
+    else:
+        L.append(f"Measured without ICOUNT ({smp} vCPUs): the host's scheduling of the vCPU "
+                 "threads enters every figure (a vCPU descheduled inside a section makes it "
+                 "milliseconds long); compare where the longest sections were, not only their "
+                 "length.")
+    L.append("")
+    L.extend(table(lat))
+    L.append("")
+    return L
