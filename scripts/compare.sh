@@ -48,6 +48,10 @@
 #                    own instructions while it runs (host time only while it
 #                    idles); idle periods still carry the host's noise, and
 #                    cache or lock-line effects are not modelled
+#   LATENCY=0|1      after the boots, scripts/latency.sh with ICOUNT=1 into
+#                    raw/latency/: the interrupts-off and preemption-off
+#                    latency of the trace kernels (default 1 with BENCH=all
+#                    and QUICK=0, else 0)
 #   OUT=DIR          write the report there instead of results/<version>/ (which
 #                    is then left alone, and so are results/latest/ and the
 #                    README); e.g. OUT=results/<version>/dma-api
@@ -256,6 +260,12 @@ for j in "${b_job[@]}"; do
 done
 total_est=0
 for e in "${b_est[@]}"; do total_est=$((total_est + e)); done
+latency=${LATENCY:-$([[ $bench == all && $QUICK == 0 ]] && echo 1 || echo 0)}
+case $latency in 0 | 1) ;; *) die "unknown LATENCY '$latency' (0|1)" ;; esac
+# scripts/latency.sh with ICOUNT=1, one vCPU, both kernels built: measured
+# LAT_EST_S seconds here (2026-12-07).
+lat_est=0
+((latency)) && lat_est=${LAT_EST_S:-600}
 plan_hash=$(printf '%s\n' "${b_name[@]}" "${b_mem[@]}" "${b_job[@]}" "${b_meta[@]}" |
 	sha256sum | cut -c1-16)
 
@@ -298,7 +308,8 @@ rm -f "$raw"/*.tmp
 
 log "compare: $nboots boots, $rounds round(s), sweeps vanilla: ${ksizes[vanilla]:-none}," \
 	"patched: ${ksizes[patched]:-none}; guest memory: sweeps $sweep_mem, budget" \
-	"$((budget_mib / 1024)) GiB; estimate $(hms "$total_est") after the kernels are built"
+	"$((budget_mib / 1024)) GiB; estimate $(hms "$total_est")$( ((latency)) &&
+		echo " + latency tracers $(hms "$lat_est")") after the kernels are built"
 ((${#notrun[@]})) && log "not run (memory): $(printf '%s\n' "${notrun[@]}" |
 	grep -o '"size":"[^"]*"' | sort -u | wc -l) size(s) of vanilla"
 
@@ -458,6 +469,25 @@ done
 ((contended_boots == 0)) ||
 	log "warning: $contended_boots boot(s) shared the machine with another QEMU or compiler" \
 		"(flagged in the report)"
+
+# ---- latency tracers ------------------------------------------------------------
+
+if ((latency)); then
+	if [[ ${RESUME:-0} == 1 && -f $raw/latency/patched.txt && -f $raw/latency/vanilla.txt ]]; then
+		log "latency: done before, kept"
+	else
+		log "latency: the trace kernels, ICOUNT=1 (estimate $(hms "$lat_est"))"
+		t0=$SECONDS
+		wait_idle
+		rm -rf "$raw/latency"
+		if ! LATENCY_OUT=$raw/latency ICOUNT=1 ACCEL=tcg "$REPO/scripts/latency.sh" \
+			>"$logs/latency.log" 2>&1; then
+			failed_boots=$((failed_boots + 1))
+			log "latency FAILED (log: $logs/latency.log)"
+		fi
+		log "latency done in $(hms $((SECONDS - t0)))"
+	fi
+fi
 
 echo "wall=$(hms $((SECONDS - t_start)))$resumed" >>"$raw/setup.txt"
 
