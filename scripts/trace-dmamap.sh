@@ -24,6 +24,10 @@
 #   PATCHED_IMAGE=path/to/bzImage  trace that kernel as the patched one (its
 #                    vmlinux where the build left it), to try a change to the
 #                    series without exporting it
+#   TRACE_COUNTS=FILE  also write every function's instructions per call as
+#                    JSON, {"KERNEL": {"CALL": {"FUNCTION": N}}} for both sides
+#                    (KERNEL: vanilla, uptoN, patched or image), for
+#                    scripts/dma-api-trace.sh's chart
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -134,9 +138,10 @@ if [[ -n ${PATCHED_IMAGE:-} ]]; then
 elif [[ -n ${SERIES_UPTO:-} ]]; then
 	upto_names=$(list_names "$REPO/kernel/series" | head -n "$SERIES_UPTO")
 fi
-python3 - "$work" "$mode" "$ver" "$image_arg" "$upto_names" "${BASE_UPTO:-}" "${MAX_ADDED:-}" <<'EOF'
+python3 - "$work" "$mode" "$ver" "$image_arg" "$upto_names" "${BASE_UPTO:-}" "${MAX_ADDED:-}" \
+	"${TRACE_COUNTS:-}" <<'EOF'
 import bisect, collections, json, re, sys
-work, mode, ver, image, upto, base_upto, max_added = sys.argv[1:]
+work, mode, ver, image, upto, base_upto, max_added, counts_out = sys.argv[1:]
 upto = upto.split()
 
 # "   0xffffffff81234567 <func+12>:\tlock cmpxchg %rdx,(%rdi)"
@@ -173,6 +178,12 @@ def profile(k):
     return counts, locks
 
 (v, vl), (p, pl) = profile("vanilla"), profile("patched")
+if counts_out:
+    names = (f"upto{base_upto}" if base_upto else "vanilla",
+             "image" if image else f"upto{len(upto)}" if upto else "patched")
+    with open(counts_out, "w") as f:
+        json.dump({n: {call: dict(c[call]) for call in c} for n, c in zip(names, (v, p))},
+                  f, indent=1, sort_keys=True)
 print(f"# Guest instructions of one DMA-API map and unmap ({mode} mode, linux-source-6.12 {ver})")
 print()
 env = (f"PATCHED_IMAGE={image} " if image else
