@@ -6,9 +6,12 @@
 # Every round boots the kernels alternately (vanilla, patched, vanilla,
 # patched) through `scripts/lab.sh job KERNEL lab CMD`:
 #   strict boots  io_uring 4K random reads on the NVMe at QD1 and QD32, the
-#                 iommufd threads churn, then the iova_stress sweeps (vfio and
-#                 iommufd) of every size, all in one boot
-#   lazy boots    the io_uring runs again with iommu.strict=0
+#                 kernel's dma_map_benchmark with 1 and 2 threads (on a
+#                 second edu device), the iommufd threads churn, then the
+#                 iova_stress sweeps (vfio and iommufd) of every size, all in
+#                 one boot
+#   lazy boots    the io_uring and dma_map_benchmark runs again with
+#                 iommu.strict=0
 # The guest's output of every boot is kept verbatim in raw/; the report is
 # generated from raw/ alone by scripts/report (which can be rerun any time).
 #
@@ -48,6 +51,9 @@
 #                    own instructions while it runs (host time only while it
 #                    idles); idle periods still carry the host's noise, and
 #                    cache or lock-line effects are not modelled
+#   MAPBENCH_S       seconds per dma_map_benchmark run (default 5): the kernel's
+#                    own DMA-API benchmark on a second edu device, 1 and 2
+#                    threads, in every strict and lazy boot (BENCH=all)
 #   LATENCY=0|1      after the boots, scripts/latency.sh with ICOUNT=1 into
 #                    raw/latency/: the interrupts-off and preemption-off
 #                    latency of the trace kernels (default 1 with BENCH=all
@@ -66,6 +72,8 @@ else
 	rounds=${ROUNDS:-3} sizes=${SIZES:-64G 256G 1T 2T} big=${SIZES_PATCHED:-16T}
 fi
 duration=${DURATION:-10}
+mapbench_s=${MAPBENCH_S:-5}
+[[ $mapbench_s =~ ^[1-9][0-9]*$ ]] || die "bad MAPBENCH_S '$mapbench_s'"
 big_rounds=${BIG_ROUNDS:-1}
 [[ $big_rounds =~ ^[0-9]+$ ]] || die "bad BIG_ROUNDS '$big_rounds'"
 bench=${BENCH:-all}
@@ -203,7 +211,7 @@ helper+='S="iova_stress sweep --shrink --json -q";'
 
 add_boot() { # KERNEL ROUND MODE
 	local k=$1 r=$2 mode=$3 seq=$((${#b_name[@]} + 1)) n=0 job=$helper meta='' est=$boot_s
-	local id qd b s e mem=$lazy_mem sptib=$sptib_v
+	local id qd b s e t mem=$lazy_mem sptib=$sptib_v
 	[[ $k == patched ]] && sptib=$sptib_p
 	add_run() { # ESTIMATE DESCRIPTION META-JSON COMMAND
 		n=$((n + 1))
@@ -219,6 +227,13 @@ add_boot() { # KERNEL ROUND MODE
 			"\"benchmark\":\"uring\",\"backend\":\"dma-api\",\"mode\":\"$mode\",\"qd\":$qd" \
 			"iova_stress uring --dev /dev/nvme0n1 --qd $qd --duration $duration --json -q"
 	done
+	if [[ $bench == all ]]; then
+		for t in 1 2; do
+			add_run $((mapbench_s + 2)) "r$r $k map_bench t$t $mode" \
+				"\"benchmark\":\"map_bench\",\"backend\":\"dma-api\",\"mode\":\"$mode\",\"threads\":$t" \
+				"sh /tests/mapbench.sh $t $mapbench_s"
+		done
+	fi
 	if [[ $bench == dmamap ]]; then
 		add_run $((iters * dmamap_us / 1000000 + 2)) "r$r $k dmamap $mode" \
 			"\"benchmark\":\"dmamap\",\"backend\":\"dma-api\",\"mode\":\"$mode\"" \
@@ -412,7 +427,7 @@ boot() {
 	t0=$SECONDS
 	# stdout (the job's output) to the raw file, stderr through progress.
 	set +e
-	MEM=${b_mem[i]} MODE=${b_mode[i]} TIMEOUT=$((b_est[i] * 3 + 300)) \
+	MEM=${b_mem[i]} MODE=${b_mode[i]} TIMEOUT=$((b_est[i] * 3 + 300)) EDU2=1 \
 		"$REPO/scripts/lab.sh" job "$k" lab "${b_job[i]}" 2>&1 >>"$out" |
 		progress "$i" "$done_est" "$factor"
 	rc=${PIPESTATUS[0]}

@@ -29,12 +29,30 @@ tool() {
 	make -s -C "$REPO/iova_stress" >&2
 }
 
-initramfs() {
-	tool
-	"$REPO/scripts/initramfs.sh" "$(initrd_path)" "$REPO/iova_stress/iova_stress" >/dev/null
+# The kernel's own DMA-API benchmark tool, static, from the kernel tarball
+# (tools/testing/selftests/dma/): the 6.12 uAPI headers first, then the
+# source's include/ for linux/map_benchmark.h, as its Makefile has it.
+mapbench() {
+	local src hdr out c
+	out=$BUILD/$(debver)/dma_map_benchmark
+	src=$("$REPO/scripts/kernel-src.sh" base)
+	hdr=$("$REPO/scripts/kernel-src.sh" headers)
+	c=$src/tools/testing/selftests/dma/dma_map_benchmark.c
+	if [[ ! -x $out || $c -nt $out ]]; then
+		gcc -static -O2 -Wall -I "$hdr" -I "$src/include" -o "$out.tmp" "$c" >&2
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
 }
 
-# guest_opts: run-guest.sh options from MEM, MODE, SCALABLE, TIMEOUT.
+initramfs() {
+	local mb
+	tool
+	mb=$(mapbench)
+	"$REPO/scripts/initramfs.sh" "$(initrd_path)" "$REPO/iova_stress/iova_stress" "$mb" >/dev/null
+}
+
+# guest_opts: run-guest.sh options from MEM, MODE, SCALABLE, TIMEOUT, EDU2.
 guest_opts() {
 	local o=(--mem "${MEM:-4G}")
 	case "${MODE:-strict}" in
@@ -48,6 +66,7 @@ guest_opts() {
 	*) die "unknown SCALABLE '${SCALABLE}' (0|1)" ;;
 	esac
 	[[ -n ${TIMEOUT:-} ]] && o+=(--timeout "$TIMEOUT")
+	[[ ${EDU2:-0} == 1 ]] && o+=(--edu2)
 	printf '%s\n' "${o[@]}"
 }
 

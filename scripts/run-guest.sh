@@ -13,6 +13,8 @@
 #   --sata            also a SATA disk on q35's built-in AHCI (/dev/sda in a
 #                     kernel with CONFIG_SATA_AHCI): libata maps its DMA under
 #                     a lock that its interrupt handler takes
+#   --edu2            a second edu device (00:10.0) for the kernel's
+#                     dma_map_benchmark driver (guest tests/mapbench.sh)
 #   --no-nvme         no NVMe disk (nothing then maps DMA during the boot:
 #                     the KUnit suite reads the IOMMU page counter exactly)
 #   --append STR      more kernel command line
@@ -31,7 +33,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 image='' initrd='' mem=${MEM:-4G} smp=2 timeout=900 strict=1 scalable=0 append='' out=''
-shell=0 quiet=0 sata=0 nvme=1 gdbport=''
+shell=0 quiet=0 sata=0 nvme=1 gdbport='' edu2=0
 while (($#)); do
 	case "$1" in
 	--image) image=$2; shift ;;
@@ -43,6 +45,7 @@ while (($#)); do
 	--scalable) scalable=1 ;;
 	--sata) sata=1 ;;
 	--no-nvme) nvme=0 ;;
+	--edu2) edu2=1 ;;
 	--append) append=$2; shift ;;
 	--out) out=$2; shift ;;
 	--shell) shell=1 ;;
@@ -109,6 +112,7 @@ qemu=(qemu-system-x86_64 -machine 'q35,kernel-irqchip=split' "${accel[@]}" -smp 
 	-display none -no-reboot
 	-device "$iommu" -device "edu,dma_mask=0xffffffffffffffff"
 	-kernel "$image" -initrd "$initrd" -append "$cmdline")
+((edu2)) && qemu+=(-device "edu,dma_mask=0xffffffffffffffff,addr=0x10")
 if ((nvme)); then
 	truncate -s 1G "$nvme_img"
 	qemu+=(-drive "file=$nvme_img,if=none,id=nv0,format=raw" -device "nvme,serial=vtd0,drive=nv0")

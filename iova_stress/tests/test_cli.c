@@ -315,6 +315,13 @@ TEST(cli_lab_command_lines)
 		{ "guest/tests/reclaim.sh", "sweep --backend vfio --size 1T --json -q" },
 		{ "guest/tests/reclaim.sh", "sweep --backend iommufd --size 16T --json -q" },
 		{ "guest/tests/pool.sh", "sweep --backend iommufd --size 64G --shrink --json -q" },
+		{ "guest/tests/latency.sh", "sweep --backend iommufd --hugetlb --dma-size 1G "
+		  "--size 1G --json -q" },
+		{ "guest/tests/latency.sh", "sweep --backend iommufd --hugetlb --dma-size 16G "
+		  "--size 16G --json -q" },
+		{ "guest/tests/latency.sh", "sweep --backend iommufd --size 1T --json -q" },
+		{ "guest/tests/latency.sh", "threads --pattern churn --backend iommufd --threads 2 "
+		  "--duration 10 --json -q" },
 		{ "guest/tests/sata.sh", "uring --dev /dev/sda --qd 8 --duration 10 --json -q" },
 		{ "guest/tests/sata.sh", "uring --dev /dev/nvme0n1 --qd 8 --duration 10 --json -q" },
 		{ "guest/tests/sata.sh", "threads --pattern churn --backend iommufd --threads 2 "

@@ -102,6 +102,7 @@ class Run:
     size_bytes: int | None = None
     mode: str = ""
     qd: int | None = None
+    threads: int | None = None  # map_bench
     id: str = ""
     boot: str = ""  # the raw file of its boot; "" for a run not made
     mem: str = ""
@@ -125,6 +126,11 @@ class Run:
         "dm_map": ("dmamap", "map_ns_per_op"),
         "dm_unmap": ("dmamap", "unmap_ns_per_op"),
         "dm_pair": ("dmamap", "pair_ns"),
+        # the kernel's dma_map_benchmark (scripts/guest/tests/mapbench.sh)
+        "mb_map": ("map_bench", "map_us"),
+        "mb_map_sd": ("map_bench", "map_sd_us"),
+        "mb_unmap": ("map_bench", "unmap_us"),
+        "mb_unmap_sd": ("map_bench", "unmap_sd_us"),
         "errors": ("threads", "errors"),
         "enomem": ("threads", "enomem"),
     }
@@ -138,6 +144,7 @@ class Run:
                    benchmark=meta["benchmark"], backend=meta.get("backend", ""), size=size,
                    size_bytes=parse_size(size) if size else None,
                    mode=meta.get("mode", boot.get("mode", "")), qd=meta.get("qd"),
+                   threads=meta.get("threads"),
                    id=meta.get("id", ""), boot=boot.get("file", ""), mem=boot.get("mem", ""),
                    note=meta.get("note", ""))
 
@@ -160,6 +167,8 @@ class Run:
             what = f"uring qd{self.qd} {self.mode}"
         elif self.benchmark == "dmamap":
             what = f"dmamap {self.mode}"
+        elif self.benchmark == "map_bench":
+            what = f"map_bench t{self.threads} {self.mode}"
         else:
             what = f"{self.benchmark} {self.backend}"
         return f"r{self.round} {self.kernel} {what}"

@@ -135,7 +135,10 @@ SUMMARY_KEYS = (
     "uring_busy_ratio_qd1_lazy", "uring_busy_ratio_qd32_lazy",
     "dmamap_extra_ns_strict", "dmamap_extra_ns_lazy",
     "irqsoff_max_us_vanilla", "irqsoff_max_us_patched",
-    "preemptoff_max_us_vanilla", "preemptoff_max_us_patched", "rounds", "generated_at",
+    "preemptoff_max_us_vanilla", "preemptoff_max_us_patched",
+    *(f"map_bench_{c}_us_{k}_{m}_t{t}" for c in ("map", "unmap") for k in ("vanilla", "patched")
+      for m in ("strict", "lazy") for t in (1, 2)),
+    "rounds", "generated_at",
 )
 
 
@@ -168,6 +171,10 @@ def summary(setup, runs, generated_at, latency_keys=None):
         **{f"dmamap_extra_ns_{mode}": rounded(dmamap_extra(runs, mode), 1)
            for mode in ("strict", "lazy")},
         **{k: None for k in SUMMARY_KEYS if "_max_us_" in k},
+        **{f"map_bench_{c}_us_{k}_{m}_t{t}":
+           rounded(stat(runs, f"mb_{c}", k, benchmark="map_bench", mode=m, threads=t).med, 2)
+           for c in ("map", "unmap") for k in ("vanilla", "patched")
+           for m in ("strict", "lazy") for t in (1, 2)},
         **(latency_keys or {}),
         "rounds": rounds,
         "generated_at": generated_at,

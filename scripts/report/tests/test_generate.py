@@ -90,6 +90,12 @@ class Generated(unittest.TestCase):
         self.assertNotIn("| nan", md)
         self.assertNotIn("None", md)
 
+    def test_map_bench_section(self):
+        md = self.md
+        self.assertIn("## dma_map_benchmark (the kernel's DMA-API benchmark)", md)
+        self.assertIn("| strict | 2 | unmap | 2.45 µs | 4.0 µs | 2.55 µs | 4.0 µs | 1.041 |", md)
+        self.assertIn("its resolution", md)
+
     def test_latency_section(self):
         md = self.md
         self.assertIn("## Interrupts-off and preemption-off latency", md)
