@@ -318,7 +318,7 @@ TEST(cli_lab_command_lines)
 		{ "guest/tests/latency.sh", "sweep --backend iommufd --hugetlb --dma-size 1G "
 		  "--size 1G --json -q" },
 		{ "guest/tests/latency.sh", "sweep --backend iommufd --hugetlb --dma-size 16G "
-		  "--size 16G --json -q" },
+		  "--stride 16G --size 32G --json -q" },
 		{ "guest/tests/latency.sh", "sweep --backend iommufd --size 1T --json -q" },
 		{ "guest/tests/latency.sh", "threads --pattern churn --backend iommufd --threads 2 "
 		  "--duration 10 --json -q" },

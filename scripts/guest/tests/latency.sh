@@ -19,7 +19,9 @@ check "tracefs has the latency tracers" grep -qw irqsoff $T/available_tracers
 workload() {
 	case $1 in
 	map1g) iova_stress sweep --backend iommufd --hugetlb --dma-size 1G --size 1G --json -q ;;
-	map16g) iova_stress sweep --backend iommufd --hugetlb --dma-size 16G --size 16G --json -q ;;
+	# IOVA 16G: a 16 GiB slot at 0 would take in the MSI window, and be skipped.
+	map16g) iova_stress sweep --backend iommufd --hugetlb --dma-size 16G --stride 16G --size 32G \
+		--json -q ;;
 	sweep1t) iova_stress sweep --backend iommufd --size 1T --json -q ;;
 	churn) iova_stress threads --pattern churn --backend iommufd --threads 2 --duration 10 --json -q ;;
 	*) return 2 ;;
@@ -46,6 +48,9 @@ for w in "$@"; do
 		echo nop >$T/current_tracer
 		echo "$out"
 		check "$w under $tracer exits 0 (got $rc)" test "$rc" -eq 0
+		pairs=$(json_num "$out" pairs)
+		[ "$w" = churn ] || check "$w under $tracer mapped and unmapped (pairs ${pairs:-?})" \
+			test "${pairs:-0}" -ge 1
 		echo "latency $tracer $w $us"
 		echo "where $tracer $w $where"
 	done
