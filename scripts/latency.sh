@@ -9,7 +9,7 @@
 # runs scripts/guest/tests/latency.sh in it: every workload once under each
 # tracer, tracing_max_latency read after it.  The workloads: map1g and
 # map16g (one iommufd map+unmap of 1 GiB / 16 GiB, each 1 GiB page mapped
-# in one call of 4 KiB entries), sweep1t (1T sweep) and churn (10 s, two
+# in one call of 4 KiB entries), sweep1t (1T sweep) and churn (5 s, two
 # threads).  Writes LATENCY_OUT (default build/latency)/{vanilla,patched}.txt
 # and setup.txt and prints, through `scripts/report --latency`, a Markdown
 # table and one "summary KEY VALUE" line per figure (irqsoff_max_us_KERNEL,

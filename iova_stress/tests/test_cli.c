@@ -321,7 +321,7 @@ TEST(cli_lab_command_lines)
 		  "--stride 16G --size 32G --json -q" },
 		{ "guest/tests/latency.sh", "sweep --backend iommufd --size 1T --json -q" },
 		{ "guest/tests/latency.sh", "threads --pattern churn --backend iommufd --threads 2 "
-		  "--duration 10 --json -q" },
+		  "--duration 5 --json -q" },
 		{ "guest/tests/sata.sh", "uring --dev /dev/sda --qd 8 --duration 10 --json -q" },
 		{ "guest/tests/sata.sh", "uring --dev /dev/nvme0n1 --qd 8 --duration 10 --json -q" },
 		{ "guest/tests/sata.sh", "threads --pattern churn --backend iommufd --threads 2 "

@@ -90,7 +90,7 @@ def section(lat, how):
          "once per tracer and `tracing_max_latency` is read after it: the longest section of the "
          "whole guest during the workload, with where it began and ended. map1g and map16g are one "
          "iommufd map+unmap of 1 GiB and 16 GiB (`iova_stress sweep --hugetlb`: every 1 GiB page "
-         "one `map_pages()` call of 4 KiB entries), sweep1t a 1T sweep, churn 10 s of two threads.",
+         "one `map_pages()` call of 4 KiB entries), sweep1t a 1T sweep, churn 5 s of two threads.",
          ""]
     smp = how.get("smp", "?")
     if how.get("icount") == "1":

@@ -3,7 +3,7 @@
 # preemptoff tracers' tracing_max_latency, in µs) during each workload that
 # a counting domain can make long: one iommufd map+unmap of 1 GiB and of
 # 16 GiB, each run mapped in one call of 4 KiB entries (iova_stress sweep
-# --hugetlb), a 1T sweep and a 10 s two-thread churn.  Every workload runs
+# --hugetlb), a 1T sweep and a 5 s two-thread churn.  Every workload runs
 # once per tracer.  Prints one "latency TRACER WORKLOAD US" line each, and
 # the iova_stress JSON lines.  Needs the lab's trace kernel and, for 16G,
 # hugepagesz=1G hugepages=17 on its command line.
@@ -23,7 +23,7 @@ workload() {
 	map16g) iova_stress sweep --backend iommufd --hugetlb --dma-size 16G --stride 16G --size 32G \
 		--json -q ;;
 	sweep1t) iova_stress sweep --backend iommufd --size 1T --json -q ;;
-	churn) iova_stress threads --pattern churn --backend iommufd --threads 2 --duration 10 --json -q ;;
+	churn) iova_stress threads --pattern churn --backend iommufd --threads 2 --duration 5 --json -q ;;
 	*) return 2 ;;
 	esac
 }
