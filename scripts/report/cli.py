@@ -75,6 +75,9 @@ def brief_lines(runs):
         elif r.benchmark == "dmamap":
             yield (f"  {r.label()}: map {fmt_ns1(r.fig('dm_map'))}, unmap "
                    f"{fmt_ns1(r.fig('dm_unmap'))}, pair {fmt_ns1(r.fig('dm_pair'))}")
+        elif r.benchmark == "map_bench":
+            yield (f"  {r.label()}: map {fmt_us(r.fig('mb_map'))} (sd {fmt_us(r.fig('mb_map_sd'))}), "
+                   f"unmap {fmt_us(r.fig('mb_unmap'))} (sd {fmt_us(r.fig('mb_unmap_sd'))})")
         else:
             yield f"  {r.label()}: {fmt_rate(r.fig('iops'))} IOPS, p99 {fmt_us(r.fig('p99_us'))}"
 

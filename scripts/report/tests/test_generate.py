@@ -140,3 +140,5 @@ class Generated(unittest.TestCase):
         self.assertIn("FAILED", out.getvalue())
         self.assertIn("r1 patched dmamap strict: map 810.0 ns, unmap 1,225.0 ns, "
                       "pair 2,035.0 ns", out.getvalue())
+        self.assertIn("r1 patched map_bench t2 strict: map 1.4 µs (sd 3.0 µs), "
+                      "unmap 2.5 µs (sd 4.0 µs)", out.getvalue())
