@@ -10,6 +10,7 @@
 # counts (TRACE_COUNTS) per-function-MODE.tsv (one row per kernel, one column
 # per function, map and unmap together; functions under 2% of every
 # kernel's pair in "other") and per-function-MODE.png (gnuplot).
+# PLOT_ONLY=1: only draw the PNG again from the TSV already there.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,6 +21,7 @@ mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+if [[ ${PLOT_ONLY:-0} != 1 ]]; then
 log "dma-api-trace: vanilla against the first 7 patches ($mode)"
 SERIES_UPTO=7 TRACE_COUNTS=$tmp/upto7.json "$REPO/scripts/trace-dmamap.sh" "$mode" \
 	>"$out/trace-$mode-upto7.md"
@@ -49,6 +51,8 @@ with open(tsv, "w") as f:
                 + f"\t{other}\t{totals[k]}\n")
 print(" ".join(f"{k}={totals[k]}" for k in kernels))
 PY
+fi
+[[ -f $out/per-function-$mode.tsv ]] || die "$out/per-function-$mode.tsv missing (run without PLOT_ONLY)"
 
 ncol=$(head -n 1 "$out/per-function-$mode.tsv" | awk -F'\t' '{print NF}')
 gnuplot <<GP
@@ -64,6 +68,11 @@ set boxwidth 0.6
 set key outside right top
 set grid ytics
 set yrange [0:*]
-plot for [i=2:$((ncol - 1))] '$out/per-function-$mode.tsv' using i:xtic(1) title columnheader(i)
+# 20 distinct colours (the default palette repeats after 8), "other" grey.
+array C[20] = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', \
+	'#bcbd22', '#17becf', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', \
+	'#f7b6d2', '#dbdb8d', '#9edae5', '#393b79', '#637939']
+plot for [i=2:$((ncol - 1))] '$out/per-function-$mode.tsv' using i:xtic(1) title columnheader(i) \
+	lc rgb (i == $((ncol - 1)) ? '#999999' : C[(i - 2) % 20 + 1])
 GP
 log "dma-api-trace: $out/trace-$mode.md, trace-$mode-upto7.md, per-function-$mode.{tsv,png}"

@@ -231,6 +231,7 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note, latency_lines=
         L.append(f"Plots: {plot_note}.")
     L.append("")
     L.extend(latency_lines)
+    L.extend(trace_section(resdir))
     L.append("## Files")
     L.append("")
     L.append("- `data.csv`: one row per run (not run and failed runs included, with `status`).")
@@ -241,6 +242,24 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note, latency_lines=
         L.append("- `../latest/summary.json`: the headline figures.")
     L.append("")
     return "\n".join(L)
+
+
+def trace_section(resdir):
+    """Links to scripts/dma-api-trace.sh's files in RESDIR/dma-api-trace/, if any."""
+    d = os.path.join(resdir, "dma-api-trace")
+    if not os.path.isdir(d):
+        return []
+    files = sorted(os.listdir(d))
+    L = ["## The DMA API's map+unmap pair, traced", "",
+         "Made by `scripts/dma-api-trace.sh strict|lazy` (not by `make compare`): one 4 KiB "
+         "`dma_map_page()` + `dma_unmap_page()` single-stepped with gdb on vanilla, on patches "
+         "1-7 and on the whole series; instructions by function and locked instructions in "
+         + ", ".join(f"[{f}](dma-api-trace/{f})" for f in files if f.endswith(".md")) + ".", ""]
+    for f in files:
+        if f.endswith(".png"):
+            L.append(f"![{f}](dma-api-trace/{f})")
+            L.append("")
+    return L
 
 
 def map_bench_section(runs):
