@@ -35,7 +35,7 @@ def generate(resdir, readme=None, latest=None, plots=True, now=None):
     from .render import headline, report_md
     from .stats import summary
 
-    from . import latency
+    from . import latency, trace
 
     setup, runs, infos, boots = load(resdir)
     if now is None:
@@ -43,7 +43,7 @@ def generate(resdir, readme=None, latest=None, plots=True, now=None):
             datetime.timezone.utc).timestamp())
     latdir = os.path.join(resdir, "raw", "latency")
     lat = latency.load(latdir)
-    summ = summary(setup, runs, now, latency.summary_keys(lat))
+    summ = summary(setup, runs, now, latency.summary_keys(lat), trace.summary_keys(resdir))
     write_csv(os.path.join(resdir, "data.csv"), runs)
     gp = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plot.gp")
     note = plot(resdir, runs, gp) if plots else "not drawn (--no-plots)"

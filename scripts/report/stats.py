@@ -134,6 +134,9 @@ SUMMARY_KEYS = (
     "uring_busy_ratio_qd1_strict", "uring_busy_ratio_qd32_strict",
     "uring_busy_ratio_qd1_lazy", "uring_busy_ratio_qd32_lazy",
     "dmamap_extra_ns_strict", "dmamap_extra_ns_lazy",
+    *(f"dmamap_instr_pair_{k}_{m}" for m in ("strict", "lazy")
+      for k in ("vanilla", "upto1", "patched")),
+    "dmamap_locked_added_strict", "dmamap_locked_added_lazy",
     "irqsoff_max_us_vanilla", "irqsoff_max_us_patched",
     "preemptoff_max_us_vanilla", "preemptoff_max_us_patched",
     *(f"map_bench_{c}_us_{k}_{m}_t{t}" for c in ("map", "unmap") for k in ("vanilla", "patched")
@@ -142,7 +145,7 @@ SUMMARY_KEYS = (
 )
 
 
-def summary(setup, runs, generated_at, latency_keys=None):
+def summary(setup, runs, generated_at, latency_keys=None, trace_keys=None):
     one_t = parse_size("1T")
     common = largest_common_size(runs)
     tv = stat(runs, "ns_pair", "vanilla", benchmark="sweep", backend="vfio", size_bytes=one_t)
@@ -170,6 +173,8 @@ def summary(setup, runs, generated_at, latency_keys=None):
            for mode in ("strict", "lazy") for qd in (1, 32)},
         **{f"dmamap_extra_ns_{mode}": rounded(dmamap_extra(runs, mode), 1)
            for mode in ("strict", "lazy")},
+        **{k: None for k in SUMMARY_KEYS if k.startswith("dmamap_") and "_extra_" not in k},
+        **(trace_keys or {}),
         **{k: None for k in SUMMARY_KEYS if "_max_us_" in k},
         **{f"map_bench_{c}_us_{k}_{m}_t{t}":
            rounded(stat(runs, f"mb_{c}", k, benchmark="map_bench", mode=m, threads=t).med, 2)

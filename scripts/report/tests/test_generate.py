@@ -25,6 +25,7 @@ class Generated(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="report-test.")
         cls.res = os.path.join(cls.tmp, "results", "9.9.9-1")
         shutil.copytree(os.path.join(SRC, "raw"), os.path.join(cls.res, "raw"))
+        shutil.copytree(os.path.join(SRC, "dma-api-trace"), os.path.join(cls.res, "dma-api-trace"))
         cls.readme = os.path.join(cls.tmp, "README.md")
         with open(cls.readme, "w", encoding="utf-8") as f:
             f.write(f"# x\n\n## Results\n\nintro\n\n{BEGIN}\nold\n{END}\n\n## After\n\nkept\n")
