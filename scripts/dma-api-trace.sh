@@ -56,7 +56,7 @@ fi
 
 ncol=$(head -n 1 "$out/per-function-$mode.tsv" | awk -F'\t' '{print NF}')
 gnuplot <<GP
-set terminal pngcairo size 1100,650 noenhanced
+set terminal png size 1100,650 noenhanced
 set output '$out/per-function-$mode.png'
 set datafile separator '\t'
 set title "Guest instructions of one 4 KiB DMA-API map+unmap pair, by function ($mode mode)"

@@ -50,8 +50,12 @@ def generate(resdir, readme=None, latest=None, plots=True, now=None):
     if note and plots:
         print(f"{PROG}: {note}", file=sys.stderr)
     with open(os.path.join(resdir, "report.md"), "w", encoding="utf-8") as f:
+        lat_note = latency.plot(lat, os.path.join(resdir, "latency.png")) if plots and lat \
+            else "not drawn"
+        if lat and plots and lat_note:
+            print(f"{PROG}: {lat_note}", file=sys.stderr)
         f.write(report_md(resdir, setup, runs, infos, boots, summ, note,
-                          latency.section(lat, latency.setup(latdir))))
+                          latency.section(lat, latency.setup(latdir), lat_note is None)))
     if latest:
         write_json(os.path.join(latest, "summary.json"), summ)
     if readme:

@@ -80,7 +80,7 @@ def summary_keys(lat):
     return out
 
 
-def section(lat, how):
+def section(lat, how, plotted=False):
     """The report's lines on the latency tracers (none without data)."""
     if not lat:
         return []
@@ -108,4 +108,55 @@ def section(lat, how):
     L.append("")
     L.extend(table(lat))
     L.append("")
+    if plotted:
+        L.append("![latency](latency.png)")
+        L.append("")
     return L
+
+
+GP = """set terminal png size 1000,520 noenhanced
+set output '{out}'
+set datafile separator '\\t'
+set title 'Longest interrupts-off / preemption-off section per workload (tracing_max_latency)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set logscale y 10
+set yrange [1:*]
+set ylabel 'µs (log scale)'
+set grid ytics
+set key outside right top
+set xtics rotate by -30
+plot '{tsv}' using 2:xtic(1) title 'vanilla' lc rgb '#c0392b', \\
+     '' using 3 title 'patched' lc rgb '#1f5fa8'
+"""
+
+
+def plot(lat, out):
+    """latency.png: vanilla and patched bars per tracer and workload
+    (gnuplot); returns a note on failure, else None."""
+    import shutil
+    import subprocess
+    import tempfile
+    if not shutil.which("gnuplot"):
+        return "gnuplot is not installed: no latency plot"
+    rows = [(f"{t} {w}", lat.get("vanilla", {}).get((t, w), {}).get("us"),
+             lat.get("patched", {}).get((t, w), {}).get("us")) for t, w in order(lat)]
+    rows = [r for r in rows if r[1] is not None and r[2] is not None]
+    if not rows:
+        return "no latency pairs: no plot"
+    tmp = tempfile.mkdtemp(prefix="vtd-lat.")
+    try:
+        tsv = os.path.join(tmp, "lat.tsv")
+        with open(tsv, "w", encoding="utf-8") as f:
+            for name, v, p in rows:
+                f.write(f"{name}\t{max(v, 1)}\t{max(p, 1)}\n")
+        gp = os.path.join(tmp, "lat.gp")
+        with open(gp, "w", encoding="utf-8") as f:
+            f.write(GP.format(out=out, tsv=tsv))
+        p = subprocess.run(["gnuplot", gp], capture_output=True, text=True)
+        if p.returncode != 0:
+            return "gnuplot failed: " + p.stderr.strip().replace("\n", " ")[:300]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return None

@@ -105,6 +105,7 @@ class Generated(unittest.TestCase):
                       "`_raw_spin_lock_irqsave .. _raw_spin_unlock_irqrestore (iova_stress-66)` | "
                       "`_raw_write_lock_irq .. _raw_write_unlock_irq (iova_stress-70)` |", md)
         self.assertIn("| preemptoff | churn | 12 | 9 | -3 | `–` | `–` |", md)
+        self.assertIn("![latency](latency.png)", md)
 
     def test_reading(self):
         md = self.md
@@ -125,7 +126,7 @@ class Generated(unittest.TestCase):
 
     @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot is not installed")
     def test_plots(self):
-        for p in ("pt-memory.png", "time-per-pair.png"):
+        for p in ("pt-memory.png", "time-per-pair.png", "latency.png"):
             with self.subTest(plot=p), open(os.path.join(self.res, p), "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
