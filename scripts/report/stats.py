@@ -158,7 +158,7 @@ def summary(setup, runs, generated_at, latency_keys=None, trace_keys=None):
     cp = stat(runs, "ops_s", "patched", benchmark="churn")
     rounds = setup.get("rounds")
     rounds = int(rounds) if rounds and rounds.isdigit() else len({r.round for r in runs if r.ok})
-    return {
+    figs = {
         "kernel_version": setup.get("kernel_version", ""),
         "accel": setup.get("accel", ""),
         "sweep_time_ratio": rounded(ratio(tp.med, tv.med)),
@@ -173,14 +173,14 @@ def summary(setup, runs, generated_at, latency_keys=None, trace_keys=None):
            for mode in ("strict", "lazy") for qd in (1, 32)},
         **{f"dmamap_extra_ns_{mode}": rounded(dmamap_extra(runs, mode), 1)
            for mode in ("strict", "lazy")},
-        **{k: None for k in SUMMARY_KEYS if k.startswith("dmamap_") and "_extra_" not in k},
-        **(trace_keys or {}),
-        **{k: None for k in SUMMARY_KEYS if "_max_us_" in k},
         **{f"map_bench_{c}_us_{k}_{m}_t{t}":
            rounded(stat(runs, f"mb_{c}", k, benchmark="map_bench", mode=m, threads=t).med, 2)
            for c in ("map", "unmap") for k in ("vanilla", "patched")
            for m in ("strict", "lazy") for t in (1, 2)},
+        **(trace_keys or {}),
         **(latency_keys or {}),
         "rounds": rounds,
         "generated_at": generated_at,
     }
+    # SUMMARY_KEYS is the contract: its order, and null where a figure is missing.
+    return {k: figs.get(k) for k in SUMMARY_KEYS}
