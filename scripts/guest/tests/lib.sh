@@ -39,15 +39,18 @@ finish() {
 	[ "$FAILS" -eq 0 ]
 }
 
-# edu_bdf: the PCI address of the edu device.
-edu_bdf() {
+# edu_bdfs: the PCI addresses of every edu device, in bus order.
+edu_bdfs() {
 	for d in /sys/bus/pci/devices/*; do
 		if [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ]; then
 			echo "${d##*/}"
-			return 0
 		fi
 	done
-	return 1
+}
+
+# edu_bdf: the PCI address of the (first) edu device.
+edu_bdf() {
+	edu_bdfs | head -n 1 | grep .
 }
 
 # nvme_bdf: the PCI address of the NVMe controller behind /dev/nvme0n1

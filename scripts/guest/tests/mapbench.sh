@@ -15,12 +15,7 @@
 
 threads=${1:?usage: mapbench.sh THREADS SECONDS} seconds=${2:?usage: mapbench.sh THREADS SECONDS}
 first=$(edu_bdf) || first=
-bdf=
-for d in /sys/bus/pci/devices/*; do
-	if [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ]; then
-		bdf=${d##*/}
-	fi
-done
+bdf=$(edu_bdfs | tail -n 1)
 if [ -z "$bdf" ] || [ "$bdf" = "$first" ]; then
 	echo "mapbench: no second edu device (boot with run-guest.sh --edu2)" >&2
 	exit 2
