@@ -5,12 +5,12 @@
 #
 # Every round boots the kernels alternately (vanilla, patched, vanilla,
 # patched) through `scripts/lab.sh job KERNEL lab CMD`:
-#   strict boots  io_uring 4K random reads on the NVMe at QD1 and QD32, the
-#                 kernel's dma_map_benchmark with 1 and 2 threads (on a
-#                 second edu device), the iommufd threads churn, then the
-#                 iova_stress sweeps (vfio and iommufd) of every size, all in
-#                 one boot
-#   lazy boots    the io_uring and dma_map_benchmark runs again with
+#   strict boots  io_uring 4K random reads on the NVMe at QD1 and QD32 by
+#                 iova_stress and by fio, the kernel's dma_map_benchmark
+#                 with 1 and 2 threads (on a second edu device), the iommufd
+#                 threads churn, then the iova_stress sweeps (vfio and
+#                 iommufd) of every size, all in one boot
+#   lazy boots    the io_uring, fio and dma_map_benchmark runs again with
 #                 iommu.strict=0
 # The guest's output of every boot is kept verbatim in raw/; the report is
 # generated from raw/ alone by scripts/report (which can be rerun any time).
@@ -24,6 +24,9 @@
 #   BIG_ROUNDS       rounds that also sweep SIZES_PATCHED (default 1: the 16T
 #                    sweeps, half of a full run's time, once; BIG_ROUNDS=3
 #                    with the default ROUNDS=3 sweeps them in every round)
+#   TOOL_ROUNDS      rounds that also run the external tools, fio and
+#                    dma_map_benchmark (default 1).  The full three-round
+#                    run: ROUNDS=3 BIG_ROUNDS=3 TOOL_ROUNDS=3
 #   MEM              smallest guest memory (default 4G); sweep boots get more
 #                    when vanilla's page tables need it (~2 GiB per TiB)
 #   MAX_GUEST_MEM    largest guest memory to give (default: MemAvailable - 3G)
@@ -38,9 +41,10 @@
 #   CONTENDED_RETRIES  times a boot that saw another QEMU/compiler running is
 #                    redone (default 2; the last attempt is kept and flagged)
 #   ACCEL=tcg|kvm    as for lab.sh (default: probed once)
-#   BENCH=uring      only the io_uring runs (every boot 4G or MEM, no sweeps or
-#                    churn): the DMA-API figures with more ROUNDS or a longer
-#                    DURATION than a full compare affords
+#   BENCH=uring      only the io_uring runs, iova_stress's and fio's (every
+#                    boot 4G or MEM, no sweeps or churn): the DMA-API figures
+#                    with more ROUNDS or a longer DURATION than a full compare
+#                    affords
 #   BENCH=dmamap     the io_uring runs plus `iova_stress dmamap` on the NVMe
 #                    (ITERS map+unmap pairs of one 4 KiB page through the lab's
 #                    dma_map_bench hook, kernel/lab/): the DMA-API cost per
@@ -53,7 +57,8 @@
 #                    cache or lock-line effects are not modelled
 #   MAPBENCH_S       seconds per dma_map_benchmark run (default 5): the kernel's
 #                    own DMA-API benchmark on a second edu device, 1 and 2
-#                    threads, in every strict and lazy boot (BENCH=all)
+#                    threads, in the strict and lazy boots of the first
+#                    TOOL_ROUNDS rounds (BENCH=all)
 #   LATENCY=0|1      after the boots, scripts/latency.sh with ICOUNT=1 into
 #                    raw/latency/: the interrupts-off and preemption-off
 #                    latency of the trace kernels (default 1 with BENCH=all
@@ -76,6 +81,8 @@ mapbench_s=${MAPBENCH_S:-5}
 [[ $mapbench_s =~ ^[1-9][0-9]*$ ]] || die "bad MAPBENCH_S '$mapbench_s'"
 big_rounds=${BIG_ROUNDS:-1}
 [[ $big_rounds =~ ^[0-9]+$ ]] || die "bad BIG_ROUNDS '$big_rounds'"
+tool_rounds=${TOOL_ROUNDS:-1}
+[[ $tool_rounds =~ ^[0-9]+$ ]] || die "bad TOOL_ROUNDS '$tool_rounds'"
 bench=${BENCH:-all}
 case $bench in all | uring | dmamap) ;; *) die "unknown BENCH '$bench' (all|uring|dmamap)" ;; esac
 iters=${ITERS:-200000}
@@ -227,7 +234,14 @@ add_boot() { # KERNEL ROUND MODE
 			"\"benchmark\":\"uring\",\"backend\":\"dma-api\",\"mode\":\"$mode\",\"qd\":$qd" \
 			"iova_stress uring --dev /dev/nvme0n1 --qd $qd --duration $duration --json -q"
 	done
-	if [[ $bench == all ]]; then
+	if [[ $bench != dmamap ]] && ((r <= tool_rounds)); then
+		for qd in 1 32; do
+			add_run $((duration + 2)) "r$r $k fio qd$qd $mode" \
+				"\"benchmark\":\"fio\",\"backend\":\"dma-api\",\"mode\":\"$mode\",\"qd\":$qd" \
+				"sh /tests/fio.sh $qd $duration"
+		done
+	fi
+	if [[ $bench == all ]] && ((r <= tool_rounds)); then
 		for t in 1 2; do
 			add_run $((mapbench_s + 2)) "r$r $k map_bench t$t $mode" \
 				"\"benchmark\":\"map_bench\",\"backend\":\"dma-api\",\"mode\":\"$mode\",\"threads\":$t" \
@@ -334,7 +348,7 @@ wait_idle
 vimg=$(timed "kernel vanilla/lab" "$REPO/scripts/build-kernel.sh" vanilla lab)
 wait_idle
 timed "kernel patched/lab" "$REPO/scripts/build-kernel.sh" patched lab >/dev/null
-timed initramfs "$REPO/scripts/lab.sh" initramfs
+FIO=1 timed initramfs "$REPO/scripts/lab.sh" initramfs
 wait_idle
 ACCEL=$("$REPO/scripts/accel.sh" "$vimg" "$BUILD/$ver/initramfs.cpio.gz")
 export ACCEL
@@ -366,6 +380,7 @@ if [[ ! -f $raw/setup.txt ]]; then
 		echo "sizes=$sizes"
 		echo "sizes_patched=$big"
 		echo "big_rounds=$big_rounds"
+		echo "tool_rounds=$tool_rounds"
 		echo "duration=$duration"
 		echo "bench=$bench"
 		[[ $bench != dmamap ]] || echo "iters=$iters"
@@ -427,7 +442,7 @@ boot() {
 	t0=$SECONDS
 	# stdout (the job's output) to the raw file, stderr through progress.
 	set +e
-	MEM=${b_mem[i]} MODE=${b_mode[i]} TIMEOUT=$((b_est[i] * 3 + 300)) EDU2=1 \
+	MEM=${b_mem[i]} MODE=${b_mode[i]} TIMEOUT=$((b_est[i] * 3 + 300)) EDU2=1 FIO=1 \
 		"$REPO/scripts/lab.sh" job "$k" lab "${b_job[i]}" 2>&1 >>"$out" |
 		progress "$i" "$done_est" "$factor"
 	rc=${PIPESTATUS[0]}

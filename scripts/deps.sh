@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
 	qemu-system-x86 linux-source-6.12 busybox-static liburing-dev ccache
 	gnuplot-nox build-essential bc bison flex libelf-dev libssl-dev cpio
-	xz-utils kmod rsync python3 shellcheck gdb sparse linux-config-6.12
+	xz-utils kmod rsync python3 shellcheck gdb sparse linux-config-6.12 fio
 )
 # More packages for an experiment, e.g. VTD_EXTRA_PKGS="linux-perf".
 read -r -a extra <<<"${VTD_EXTRA_PKGS:-}"

@@ -10,7 +10,8 @@
 #   job KERNEL CONFIG CMD...   boot KERNEL and run a shell command line
 #   shell KERNEL CONFIG        interactive guest console
 # Guest options come from the environment: MEM (4G), MODE (strict|lazy),
-# SCALABLE (0|1), TIMEOUT (seconds), ACCEL (tcg|kvm, default: probed).
+# SCALABLE (0|1), TIMEOUT (seconds), ACCEL (tcg|kvm, default: probed),
+# EDU2=1 (a second edu device), FIO=1 (the initramfs with Debian's fio).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,11 @@ check_kernel_args() {
 }
 
 initrd_path() {
-	echo "$BUILD/$(debver)/initramfs.cpio.gz"
+	if [[ ${FIO:-0} == 1 ]]; then
+		echo "$BUILD/$(debver)/initramfs-fio.cpio"
+	else
+		echo "$BUILD/$(debver)/initramfs.cpio.gz"
+	fi
 }
 
 # The tool builds on its own from the uAPI headers copied into
@@ -45,11 +50,18 @@ mapbench() {
 	echo "$out"
 }
 
+# initramfs: the guest's; with FIO=1 also Debian's fio and its libraries
+# (scripts/initramfs-extra.sh), for scripts/guest/tests/fio.sh.
 initramfs() {
-	local mb
+	local mb base
 	tool
 	mb=$(mapbench)
-	"$REPO/scripts/initramfs.sh" "$(initrd_path)" "$REPO/iova_stress/iova_stress" "$mb" >/dev/null
+	base=$(FIO=0 initrd_path)
+	"$REPO/scripts/initramfs.sh" "$base" "$REPO/iova_stress/iova_stress" "$mb" >/dev/null
+	if [[ ${FIO:-0} == 1 ]]; then
+		[[ -x /usr/bin/fio ]] || die "/usr/bin/fio missing (run scripts/deps.sh)"
+		"$REPO/scripts/initramfs-extra.sh" "$(initrd_path)" "$base" /usr/bin/fio >/dev/null
+	fi
 }
 
 # guest_opts: run-guest.sh options from MEM, MODE, SCALABLE, TIMEOUT, EDU2.

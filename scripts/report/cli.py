@@ -82,6 +82,9 @@ def brief_lines(runs):
         elif r.benchmark == "map_bench":
             yield (f"  {r.label()}: map {fmt_us(r.fig('mb_map'))} (sd {fmt_us(r.fig('mb_map_sd'))}), "
                    f"unmap {fmt_us(r.fig('mb_unmap'))} (sd {fmt_us(r.fig('mb_unmap_sd'))})")
+        elif r.benchmark == "fio":
+            yield (f"  {r.label()}: {fmt_rate(r.fig('fio_iops'))} IOPS, "
+                   f"p99 {fmt_us(r.fig('fio_p99_us'))}")
         else:
             yield f"  {r.label()}: {fmt_rate(r.fig('iops'))} IOPS, p99 {fmt_us(r.fig('p99_us'))}"
 

@@ -1,4 +1,5 @@
-"""Numbers as the report writes them: sizes in KiB, times, rates, ratios."""
+"""Numbers as the report writes them: sizes in KiB, times, rates, ratios;
+and its Markdown tables."""
 
 
 def fmt_kib(k):
@@ -66,3 +67,10 @@ def fmt_pct(r):
 
 def fmt_interval(iv):
     return f"{fmt_ratio(iv[0])} – {fmt_ratio(iv[1])}" if iv else "–"
+
+
+def md_table(head, rows):
+    """A Markdown table of HEAD and ROWS (lists of cells)."""
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)

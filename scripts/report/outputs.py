@@ -32,6 +32,7 @@ def write_csv(path, runs):
         w.writerow(CSV_COLUMNS)
         for r in sorted(runs, key=lambda r: (r.round, r.boot, r.id)):
             j = r.result or {}
+            io = j.get("uring") or j.get("fio")  # iova_stress's reads or fio's
             row = {
                 "kernel": r.kernel, "round": r.round, "benchmark": r.benchmark,
                 "backend": r.backend, "size": r.size, "size_bytes": r.size_bytes,
@@ -55,10 +56,10 @@ def write_csv(path, runs):
                 "anchor_dmas": get(j, "threads", "anchor_dmas"),
                 "anchor_failures": get(j, "threads", "anchor_failures"),
                 "enomem": get(j, "threads", "enomem"), "errors": get(j, "threads", "errors"),
-                "iops": get(j, "uring", "iops"), "lat_p50_us": get(j, "uring", "lat_us", "p50"),
-                "lat_p99_us": get(j, "uring", "lat_us", "p99"),
-                "lat_p999_us": get(j, "uring", "lat_us", "p999"),
-                "lat_max_us": get(j, "uring", "lat_us", "max"),
+                "iops": get(io, "iops"), "lat_p50_us": get(io, "lat_us", "p50"),
+                "lat_p99_us": get(io, "lat_us", "p99"),
+                "lat_p999_us": get(io, "lat_us", "p999"),
+                "lat_max_us": get(io, "lat_us", "max"),
                 "busy_us_per_io": get(j, "uring", "busy_us_per_io"),
                 "dmamap_iterations": get(j, "dmamap", "iterations"),
                 "dmamap_map_ns": get(j, "dmamap", "map_ns_per_op"),

@@ -6,7 +6,8 @@ Raw format (one file per guest boot, raw/NNN-*.txt, plus raw/setup.txt):
   #notrun {json}  a run that was not made: kernel, round, benchmark, ..., note
   #end {json}     rc (the guest job's exit code), wall_s, contended, note
   @@info VCPUS MEMTOTAL_KIB UNAME_R    the guest's own view
-  {...}           a JSON line of iova_stress (belongs to the next @@ marker)
+  {...}           a JSON line of iova_stress (belongs to the next @@ marker),
+                  or {"fio": <fio's JSON>} of scripts/guest/tests/fio.sh
   @@ ID RC TEXT   end of run ID: exit code and its stderr (one line)
 
 iova_stress's JSON comes in two schemas: 1 (no "schema" key; every result
@@ -88,6 +89,28 @@ def as_v1(obj, where):
     return out
 
 
+# ---- fio's JSON -----------------------------------------------------------------
+
+def as_fio(obj, where):
+    """The figures of a {"fio": <fio --output-format=json>} line (OBJ), as
+    {"fio": {"iops", "ios", "error", "lat_us": {"p50", "p99", "p999", "mean"}}}:
+    one job's reads, total latency (fio's lat_ns, --lat_percentiles=1)."""
+    jobs = get(obj, "fio", "jobs")
+    if not isinstance(jobs, list) or len(jobs) != 1 or not isinstance(jobs[0], dict):
+        raise ReportError(f"{where}: fio JSON without exactly one job")
+    job, rd = jobs[0], jobs[0].get("read") or {}
+    lat = rd.get("lat_ns") or {}
+    pct = lat.get("percentile") or {}
+
+    def us(v):
+        return v / 1e3 if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+    return {"fio": {"version": obj["fio"].get("fio version"), "error": job.get("error"),
+                    "iops": rd.get("iops"), "ios": rd.get("total_ios"),
+                    "lat_us": {"p50": us(pct.get("50.000000")), "p99": us(pct.get("99.000000")),
+                               "p999": us(pct.get("99.900000")), "mean": us(lat.get("mean"))}}}
+
+
 # ---- runs -----------------------------------------------------------------------
 
 @dataclasses.dataclass
@@ -122,6 +145,9 @@ class Run:
         "ops_s": ("threads", "ops_per_s"),
         "iops": ("uring", "iops"),
         "p99_us": ("uring", "lat_us", "p99"),
+        # fio beside it (scripts/guest/tests/fio.sh, read by as_fio())
+        "fio_iops": ("fio", "iops"),
+        "fio_p99_us": ("fio", "lat_us", "p99"),
         "busy_us": ("uring", "busy_us_per_io"),
         "dm_map": ("dmamap", "map_ns_per_op"),
         "dm_unmap": ("dmamap", "unmap_ns_per_op"),
@@ -165,6 +191,8 @@ class Run:
             what = f"sweep {self.backend} {self.size}"
         elif self.benchmark == "uring":
             what = f"uring qd{self.qd} {self.mode}"
+        elif self.benchmark == "fio":
+            what = f"fio qd{self.qd} {self.mode}"
         elif self.benchmark == "dmamap":
             what = f"dmamap {self.mode}"
         elif self.benchmark == "map_bench":
@@ -219,7 +247,11 @@ def parse_boot_file(path):
                     obj = json.loads(line)
                 except ValueError:
                     continue
-                pending.append(as_v1(obj, where) if isinstance(obj, dict) else obj)
+                if isinstance(obj, dict) and "fio" in obj:
+                    obj = as_fio(obj, where)
+                elif isinstance(obj, dict):
+                    obj = as_v1(obj, where)
+                pending.append(obj)
     _judge_boot(runs, end)
     return boot, runs, info, end
 

@@ -1,5 +1,6 @@
 """The reading: the report's sentences, computed from the numbers."""
 
+from . import fio
 from .fmt import (fmt_count, fmt_dns, fmt_interval, fmt_kib, fmt_ns, fmt_ns1, fmt_pct,
                   fmt_rate, fmt_ratio, fmt_us2)
 from .parse import KERNELS, get
@@ -171,6 +172,8 @@ def reading(setup, runs):
         if lz:
             s += f" Lazy/strict IOPS (the flush queue's gain): {', '.join(lz)}."
         out.append(s)
+    if select(runs, benchmark="fio"):
+        out.append(fio.reading(runs))
     for s in (cpu_cost_reading(setup, runs), dmamap_reading(setup, runs)):
         if s:
             out.append(s)

@@ -3,8 +3,10 @@
 import datetime
 import os
 
+from . import fio
 from .fmt import (fmt_dns, fmt_interval, fmt_kib, fmt_ns, fmt_ns1, fmt_rate, fmt_ratio, fmt_us,
                   fmt_us2)
+from .fmt import md_table as table
 from .parse import get
 from .reading import reading
 from .sizes import parse_size, size_label
@@ -14,12 +16,6 @@ from .stats import (largest_common_size, per_tib, ratio, ratio_interval, select,
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GENERATOR = "scripts/report"  # what the report says made it
 COMMAND = "python3 scripts/report"  # the command that regenerates a report
-
-
-def table(head, rows):
-    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(out)
 
 
 def cell(runs, fig, fmt, kernel, **kw):
@@ -213,6 +209,7 @@ def report_md(resdir, setup, runs, infos, boots, summ, plot_note, latency_lines=
                  "arrived, which follows the host's timing.")
     L.append(note)
     L.append("")
+    L.extend(fio.section(runs))
     if select(runs, ok=False, benchmark="map_bench"):
         L.extend(map_bench_section(runs))
     if select(runs, ok=False, benchmark="dmamap"):

@@ -90,9 +90,11 @@ def per_tib(runs, kernel, size, backend="vfio"):
                  if r.fig("pt_kib") is not None])
 
 
-def uring_ratio(runs, qd, mode, fig="iops"):
-    v = stat(runs, fig, "vanilla", benchmark="uring", qd=qd, mode=mode)
-    p = stat(runs, fig, "patched", benchmark="uring", qd=qd, mode=mode)
+def uring_ratio(runs, qd, mode, fig="iops", benchmark="uring"):
+    """Patched/vanilla of FIG's medians for io_uring reads at QD in MODE,
+    by iova_stress (BENCHMARK "uring") or by fio ("fio", FIG "fio_*")."""
+    v = stat(runs, fig, "vanilla", benchmark=benchmark, qd=qd, mode=mode)
+    p = stat(runs, fig, "patched", benchmark=benchmark, qd=qd, mode=mode)
     return ratio(p.med, v.med)
 
 
@@ -133,6 +135,8 @@ SUMMARY_KEYS = (
     "uring_iops_ratio_qd1_lazy", "uring_iops_ratio_qd32_lazy",
     "uring_busy_ratio_qd1_strict", "uring_busy_ratio_qd32_strict",
     "uring_busy_ratio_qd1_lazy", "uring_busy_ratio_qd32_lazy",
+    "fio_iops_ratio_qd1_strict", "fio_iops_ratio_qd32_strict",
+    "fio_iops_ratio_qd1_lazy", "fio_iops_ratio_qd32_lazy",
     "dmamap_extra_ns_strict", "dmamap_extra_ns_lazy",
     *(f"dmamap_instr_pair_{k}_{m}" for m in ("strict", "lazy")
       for k in ("vanilla", "upto1", "patched")),
@@ -170,6 +174,9 @@ def summary(setup, runs, generated_at, latency_keys=None, trace_keys=None):
         "churn_ops_ratio": rounded(ratio(cp.med, cv.med)),
         **{f"uring_{name}_ratio_qd{qd}_{mode}": rounded(uring_ratio(runs, qd, mode, fig))
            for name, fig in (("iops", "iops"), ("busy", "busy_us"))
+           for mode in ("strict", "lazy") for qd in (1, 32)},
+        **{f"fio_iops_ratio_qd{qd}_{mode}":
+           rounded(uring_ratio(runs, qd, mode, "fio_iops", benchmark="fio"))
            for mode in ("strict", "lazy") for qd in (1, 32)},
         **{f"dmamap_extra_ns_{mode}": rounded(dmamap_extra(runs, mode), 1)
            for mode in ("strict", "lazy")},

@@ -79,7 +79,7 @@ class Cli(unittest.TestCase):
                         os.path.join(res, "raw"))
         p = run(res, "--no-plots", "--fail-on-errors")
         self.assertEqual(p.returncode, 1)  # the synthetic data has a failed run
-        self.assertEqual(p.stdout, f"report: {res}/report.md: 63 runs counted, 1 failed, "
+        self.assertEqual(p.stdout, f"report: {res}/report.md: 71 runs counted, 1 failed, "
                          "4 not run\n")
         self.assertTrue(os.path.exists(os.path.join(tmp, "results", "latest", "summary.json")))
         self.assertEqual(run(res, "--no-plots", "--no-latest").returncode, 0)

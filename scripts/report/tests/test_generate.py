@@ -97,6 +97,19 @@ class Generated(unittest.TestCase):
         self.assertIn("| strict | 2 | unmap | 2.45 µs | 4.0 µs | 2.55 µs | 4.0 µs | 1.041 |", md)
         self.assertIn("its resolution", md)
 
+    def test_fio_section(self):
+        md = self.md
+        self.assertIn("## fio beside iova_stress (io_uring 4 KiB random reads)", md)
+        self.assertIn("| strict | 32 | IOPS | 21,000 | 22,050 | 1.050 | 29,000 | 30,000 | 1.034 "
+                      "| 1.381 | agree |", md)
+        self.assertIn("| strict | 1 | p99 latency | 968.8 µs | 967.7 µs | 0.999 | 900.0 µs "
+                      "| 1,200.0 µs | 1.333 | 0.929 | differ (+0.33) |", md)
+        self.assertIn("**fio and iova_stress** agree on the series' effect in 7 of 8 comparisons",
+                      md)
+        fio_rows = [r for r in self.rows if r["benchmark"] == "fio"]
+        self.assertEqual(len(fio_rows), 8)
+        self.assertIn("33000.0", [r["iops"] for r in fio_rows])
+
     def test_latency_section(self):
         md = self.md
         self.assertIn("## Interrupts-off and preemption-off latency", md)
@@ -142,5 +155,6 @@ class Generated(unittest.TestCase):
         self.assertIn("FAILED", out.getvalue())
         self.assertIn("r1 patched dmamap strict: map 810.0 ns, unmap 1,225.0 ns, "
                       "pair 2,035.0 ns", out.getvalue())
+        self.assertIn("r1 patched fio qd32 strict: 30,000 IOPS, p99 3,400.0 µs", out.getvalue())
         self.assertIn("r1 patched map_bench t2 strict: map 1.4 µs (sd 3.0 µs), "
                       "unmap 2.5 µs (sd 4.0 µs)", out.getvalue())
