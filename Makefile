@@ -88,4 +88,6 @@ help:
 	@echo '  SWEEP_S_PER_TIB="8 10"  RESUME=1  WAIT_IDLE=0  CONTENDED_RETRIES=2'
 	@echo '  BENCH=all|uring|dmamap  ITERS=200000 (dmamap pairs)  OUT=DIR (report elsewhere)'
 	@echo '  LATENCY=0|1 (the latency tracers after the boots)  MAPBENCH_S=5 (dma_map_benchmark s)'
+	@echo '  BIG_ROUNDS=1 (rounds with the 16T sweeps)  TOOL_ROUNDS=1 (rounds with fio and'
+	@echo '  dma_map_benchmark); the full run: ROUNDS=3 BIG_ROUNDS=3 TOOL_ROUNDS=3'
 	@echo '  (all described at the top of scripts/compare.sh)'

@@ -29,8 +29,8 @@ mem=${LATENCY_MEM:-20G}
 smp=${LATENCY_SMP:-$((${ICOUNT:-0} ? 1 : 2))}
 out=${LATENCY_OUT:-$BUILD/latency}
 mkdir -p "$out"
-printf 'icount=%s\naccel=%s\nsmp=%s\nkernel_version=%s\n' "${ICOUNT:-0}" "${ACCEL:-probed}" \
-	"$smp" "$(debver)" >"$out/setup.txt"
+printf 'icount=%s\naccel=%s\nsmp=%s\nkernel_version=%s\nseries_hash=%s\n' "${ICOUNT:-0}" \
+	"${ACCEL:-probed}" "$smp" "$(debver)" "$(series_hash)" >"$out/setup.txt"
 declare -A img
 for k in vanilla patched; do
 	img[$k]=$("$REPO/scripts/build-kernel.sh" "$k" trace)

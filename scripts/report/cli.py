@@ -16,7 +16,9 @@ USAGE = f"""\
          [--no-plots] [--fail-on-errors]
   {PROG} --brief RAWFILE
   {PROG} --size=SIZE [--unit K|M|G|T|P|E] [--name NAME]
-  {PROG} --selftest"""
+  {PROG} --selftest
+  {PROG} --latency DIR
+  {PROG} --check-latency DIR [--series-hash HASH]"""
 DESCRIPTION = """\
 RESULTS_DIR: read RESULTS_DIR/raw/ (written by scripts/compare.sh) and
 (re)write RESULTS_DIR/report.md, data.csv, pt-memory.png, time-per-pair.png,
@@ -25,7 +27,10 @@ RESULTS_DIR/../latest/summary.json and the README's headline block (between
 every number comes from raw/.  --brief: one line per run of one raw boot
 file (compare.sh's progress output).  --size: the bytes (or whole UNITs) in
 SIZE, in iova_stress's size grammar; refused with iova_stress's message for
-an option NAME.  --selftest: the unit tests, ending with "N passed, N failed"."""
+an option NAME.  --selftest: the unit tests, ending with "N passed, N failed".
+--latency: the table and summary lines of scripts/latency.sh's DIR.
+--check-latency: the latency goals on DIR's figures, a line each, exit 1 if
+one is not met (--series-hash: and they must be of that kernel/series)."""
 
 
 def generate(resdir, readme=None, latest=None, plots=True, now=None):
@@ -120,6 +125,16 @@ def latency_table(dirpath):
     return 0
 
 
+def check_latency(dirpath, series_hash=None):
+    """Print the latency goals on DIR's figures, "ok - " or "not ok - " each;
+    1 if one is not met."""
+    from . import latency
+    results = latency.goals(latency.load(dirpath), latency.setup(dirpath), series_hash)
+    for ok, text in results:
+        print(f"{'ok' if ok else 'not ok'} - {text}")
+    return 0 if all(ok for ok, _ in results) else 1
+
+
 def selftest():
     """Run the unit tests; print one line per test and "N passed, N failed"."""
     from .tests import run
@@ -136,6 +151,9 @@ def parser():
     what.add_argument("--selftest", action="store_true")
     what.add_argument("--latency", metavar="DIR",
                       help="the latency table and summary lines of scripts/latency.sh's DIR")
+    what.add_argument("--check-latency", metavar="DIR",
+                      help="the latency goals on scripts/latency.sh's DIR")
+    p.add_argument("--series-hash", metavar="HASH", help="with --check-latency")
     readme = p.add_mutually_exclusive_group()
     readme.add_argument("--readme", metavar="FILE", help="default: the repository's README.md")
     readme.add_argument("--no-readme", action="store_true")
@@ -154,10 +172,13 @@ def main(argv=None):
     p = parser()
     a = p.parse_args(argv)
     report_opts = (a.readme, a.no_readme, a.latest, a.no_latest, a.no_plots, a.fail_on_errors)
-    modes = [m for m in (a.resdir, a.brief, a.size, a.selftest or None, a.latency)
-             if m is not None]
+    modes = [m for m in (a.resdir, a.brief, a.size, a.selftest or None, a.latency,
+                         a.check_latency) if m is not None]
     if len(modes) != 1:
-        p.error("give one of RESULTS_DIR, --brief, --size, --selftest and --latency")
+        p.error("give one of RESULTS_DIR, --brief, --size, --selftest, --latency and "
+                "--check-latency")
+    if a.series_hash is not None and a.check_latency is None:
+        p.error("--series-hash goes with --check-latency")
     if a.resdir is None and any(report_opts):
         p.error("--readme, --latest, --no-* and --fail-on-errors go with RESULTS_DIR")
     if a.size is None and (a.unit or a.name):
@@ -171,6 +192,8 @@ def main(argv=None):
             return size(a.size, a.unit, a.name or "size")
         if a.latency is not None:
             return latency_table(a.latency)
+        if a.check_latency is not None:
+            return check_latency(a.check_latency, a.series_hash)
         return report(a)
     except ReportError as e:
         print(f"{PROG}: {e}", file=sys.stderr)

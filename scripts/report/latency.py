@@ -80,6 +80,53 @@ def summary_keys(lat):
     return out
 
 
+# Issue "Kernel series v7": the series adds at most GOAL_US to the longest
+# section of any workload, and what it adds does not grow from the 1 GiB to
+# the 16 GiB single-call map.
+GOAL_US = 50
+
+
+def goals(lat, how, series_hash=None):
+    """[(ok, text)] of the latency goals on LAT (load()) measured as HOW
+    (setup()): both kernels, ICOUNT=1, the series the figures were taken
+    with (when SERIES_HASH is given), patched within GOAL_US of vanilla for
+    every tracer and workload, and no growth from map1g to map16g."""
+    out = []
+    have = [k for k in KERNELS if lat.get(k)]
+    out.append((len(have) == 2, f"figures of both kernels (have: {', '.join(have) or 'none'})"))
+    out.append((how.get("icount") == "1",
+                f"measured with ICOUNT=1 (icount={how.get('icount', '?')})"))
+    if series_hash is not None:
+        got = how.get("series_hash")
+        out.append((got == series_hash,
+                    f"taken with kernel/series {series_hash} (recorded: {got or 'none'}; "
+                    "regenerate with make compare or make latency)"))
+    if len(have) < 2:
+        return out
+
+    def us(k, key):
+        return lat[k].get(key, {}).get("us")
+
+    for key in order(lat):
+        v, p = us("vanilla", key), us("patched", key)
+        if v is None or p is None:
+            out.append((False, f"{key[0]} {key[1]}: a kernel has no figure"))
+            continue
+        out.append((p - v <= GOAL_US, f"{key[0]} {key[1]}: patched {p} µs, vanilla {v} µs "
+                                       f"({p - v:+d} µs, goal ≤ +{GOAL_US})"))
+    for tracer in TRACERS:
+        f = {(k, w): us(k, (tracer, w)) for k in KERNELS for w in ("map1g", "map16g")}
+        if None in f.values():
+            out.append((False, f"{tracer}: map1g and map16g figures of both kernels"))
+            continue
+        a1 = f[("patched", "map1g")] - f[("vanilla", "map1g")]
+        a16 = f[("patched", "map16g")] - f[("vanilla", "map16g")]
+        out.append((a16 - a1 <= GOAL_US,
+                    f"{tracer}: what the series adds grows from map1g ({a1:+d} µs) to map16g "
+                    f"({a16:+d} µs) by {a16 - a1:+d} µs (goal ≤ +{GOAL_US})"))
+    return out
+
+
 def section(lat, how, plotted=False):
     """The report's lines on the latency tracers (none without data)."""
     if not lat:

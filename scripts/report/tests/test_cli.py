@@ -71,6 +71,23 @@ class Cli(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn(f"report: {path}: line 7: iova_stress JSON schema 3", p.stderr)
 
+    def test_check_latency(self):
+        d = os.path.join(SCRIPTS, "testdata", "latency-goals")
+        p = run("--check-latency", d, "--series-hash", "0123abcd")
+        self.assertEqual(p.returncode, 1)
+        for line in ("ok - taken with kernel/series 0123abcd",
+                     "ok - preemptoff map16g: patched 66 µs, vanilla 45 µs (+21 µs, goal ≤ +50)",
+                     "not ok - irqsoff churn: patched 160 µs, vanilla 90 µs (+70 µs, goal ≤ +50)",
+                     "not ok - irqsoff: what the series adds grows from map1g (+15 µs) to "
+                     "map16g (+80 µs) by +65 µs"):
+            with self.subTest(line=line):
+                self.assertIn("\n" + line, "\n" + p.stdout)
+        p = run("--check-latency", d, "--series-hash", "ffff")
+        self.assertIn("not ok - taken with kernel/series ffff (recorded: 0123abcd;", p.stdout)
+        p = run("--check-latency", os.path.join(SCRIPTS, "testdata", "compare", "raw", "latency"))
+        self.assertIn("not ok - irqsoff: map1g and map16g figures of both kernels", p.stdout)
+        self.assertEqual(run("--series-hash", "x", "--selftest").returncode, 2)
+
     def test_report(self):
         tmp = tempfile.mkdtemp(prefix="report-test.")
         self.addCleanup(shutil.rmtree, tmp)
