@@ -50,8 +50,20 @@ mapbench() {
 	echo "$out"
 }
 
+# fio_shm: scripts/guest/fio-shm.c as a shared library (fio's System V
+# shared memory, which the guest kernels do not have, over mmap).
+fio_shm() {
+	local c=$REPO/scripts/guest/fio-shm.c out=$BUILD/fio-shm.so
+	if [[ ! -f $out || $c -nt $out ]]; then
+		mkdir -p "$BUILD"
+		gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -o "$out.tmp" "$c" >&2
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+
 # initramfs: the guest's; with FIO=1 also Debian's fio and its libraries
-# (scripts/initramfs-extra.sh), for scripts/guest/tests/fio.sh.
+# (scripts/initramfs-extra.sh) and fio-shm.so, for scripts/guest/tests/fio.sh.
 initramfs() {
 	local mb base
 	tool
@@ -60,7 +72,8 @@ initramfs() {
 	"$REPO/scripts/initramfs.sh" "$base" "$REPO/iova_stress/iova_stress" "$mb" >/dev/null
 	if [[ ${FIO:-0} == 1 ]]; then
 		[[ -x /usr/bin/fio ]] || die "/usr/bin/fio missing (run scripts/deps.sh)"
-		"$REPO/scripts/initramfs-extra.sh" "$(initrd_path)" "$base" /usr/bin/fio >/dev/null
+		"$REPO/scripts/initramfs-extra.sh" "$(initrd_path)" "$base" /usr/bin/fio \
+			"$(fio_shm)=/usr/local/lib/fio-shm.so" >/dev/null
 	fi
 }
 

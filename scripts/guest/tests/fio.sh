@@ -19,9 +19,11 @@ if ! command -v fio >/dev/null; then
 	exit 2
 fi
 [ -b "$dev" ] || { echo "fio.sh: no $dev" >&2 && exit 2; }
-# --thread: no SysV shared memory for the job's state; randrepeat=0 and
-# norandommap: fresh random offsets, as iova_stress picks them.
-if ! fio --name=randread --filename="$dev" --ioengine=io_uring --rw=randread \
+# The guest kernels have no System V IPC: fio-shm.so (scripts/guest/)
+# gives fio its shared memory over mmap; --thread keeps the jobs in one
+# process.  randrepeat=0 and norandommap: fresh random offsets, as
+# iova_stress picks them.
+if ! LD_PRELOAD=/usr/local/lib/fio-shm.so fio --name=randread --filename="$dev" --ioengine=io_uring --rw=randread \
 	--bs=4k --direct=1 --iodepth="$qd" --numjobs=1 --thread --time_based \
 	--runtime="$secs" --norandommap --randrepeat=0 --lat_percentiles=1 \
 	--percentile_list=50:99:99.9 --output-format=json --output=/tmp/fio.json \
