@@ -84,7 +84,7 @@ help:
 	@echo 'Every boot:    ACCEL=tcg|kvm (default: KVM if a probe boots with it)  ICOUNT=1 (TCG -icount)'
 	@echo 'make test:     TESTS=regex (only the matching tests)  CHURN_OPS=200000  FAIL_OPS=50000'
 	@echo 'make compare:  QUICK=1 (1 round, small sweeps)  ROUNDS=3  SIZES="64G 256G 1T 2T"'
-	@echo '  SIZES_PATCHED=16T  DURATION=10 (s per io_uring/churn run)  MAX_GUEST_MEM'
+	@echo '  SIZES_PATCHED=16T  DURATION=8 (s per io_uring/fio/churn run)  MAX_GUEST_MEM'
 	@echo '  SWEEP_S_PER_TIB="8 10"  RESUME=1  WAIT_IDLE=0  CONTENDED_RETRIES=2'
 	@echo '  BENCH=all|uring|dmamap  ITERS=200000 (dmamap pairs)  OUT=DIR (report elsewhere)'
 	@echo '  LATENCY=0|1 (the latency tracers after the boots)  MAPBENCH_S=5 (dma_map_benchmark s)'

@@ -76,7 +76,7 @@ if ((QUICK)); then
 else
 	rounds=${ROUNDS:-3} sizes=${SIZES:-64G 256G 1T 2T} big=${SIZES_PATCHED:-16T}
 fi
-duration=${DURATION:-10}
+duration=${DURATION:-8}
 mapbench_s=${MAPBENCH_S:-5}
 [[ $mapbench_s =~ ^[1-9][0-9]*$ ]] || die "bad MAPBENCH_S '$mapbench_s'"
 big_rounds=${BIG_ROUNDS:-1}
