@@ -4,9 +4,10 @@
 # BINARY... from this machine's Debian packages added, each with the shared
 # libraries it loads (as ldd finds them, under the same paths, and the
 # dynamic loader).  A BINARY given as SRC=DEST (a library the lab built,
-# say) goes to DEST in the guest.  Those go first, as an uncompressed cpio archive: the
-# kernel unpacks one archive after the other, and an uncompressed one costs
-# the guest no decompression (Debian's fio brings 80 MiB of libraries).
+# say) goes to DEST in the guest.  Those go first, as an uncompressed cpio
+# archive: the kernel unpacks one archive after the other, and an
+# uncompressed one costs the guest no decompression (Debian's fio brings
+# 80 MiB of libraries).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

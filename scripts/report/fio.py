@@ -16,8 +16,9 @@ FIGURES = (("IOPS", "iops", "fio_iops", fmt_rate), ("p99 latency", "p99_us", "fi
 
 
 def cases(runs):
-    """(mode, qd, name, fmt, iova_stress (v, p) Stats, fio (v, p) Stats) of
-    every queue depth and mode that fio ran at."""
+    """(mode, qd, name, fmt, iova_stress (v, p) Stats, fio (v, p) Stats,
+    iova_stress p/v, fio p/v) of every queue depth and mode that fio ran
+    at; a ratio is None without both kernels' figures."""
     for mode in ("strict", "lazy"):
         for qd in sorted({r.qd for r in runs if r.benchmark == "fio" and r.mode == mode}):
             for name, fig_u, fig_f, fmt in FIGURES:
@@ -25,7 +26,8 @@ def cases(runs):
                      for k in ("vanilla", "patched")]
                 f = [stat(runs, fig_f, k, benchmark="fio", qd=qd, mode=mode)
                      for k in ("vanilla", "patched")]
-                yield mode, qd, name, fmt, u, f
+                yield (mode, qd, name, fmt, u, f, ratio(u[1].med, u[0].med),
+                       ratio(f[1].med, f[0].med))
 
 
 def verdict(ru, rf):
@@ -50,8 +52,7 @@ def section(runs):
             "iova_stress p/v", "fio vanilla", "fio patched", "fio p/v", "fio/iova_stress (vanilla)",
             "the tools"]
     rows = []
-    for mode, qd, name, fmt, u, f in cases(runs):
-        ru, rf = ratio(u[1].med, u[0].med), ratio(f[1].med, f[0].med)
+    for mode, qd, name, fmt, u, f, ru, rf in cases(runs):
         rows.append([mode, qd, name, fmt(u[0].med), fmt(u[1].med), fmt_ratio(ru),
                      fmt(f[0].med), fmt(f[1].med), fmt_ratio(rf),
                      fmt_ratio(ratio(f[0].med, u[0].med)), verdict(ru, rf)])
@@ -65,8 +66,7 @@ def section(runs):
 def reading(runs):
     """One paragraph: do the two tools say the same of the series?"""
     agree, total, scale, iops_r = {}, {}, [], []
-    for mode, qd, name, _, u, f in cases(runs):
-        ru, rf = ratio(u[1].med, u[0].med), ratio(f[1].med, f[0].med)
+    for mode, qd, name, _, u, f, ru, rf in cases(runs):
         if ru is None or rf is None:
             continue
         total[name] = total.get(name, 0) + 1

@@ -10,6 +10,8 @@ Everything else (iova_stress's JSON, ok/not ok lines) is left alone.
 
 import os
 
+from .fmt import md_table
+
 KERNELS = ("vanilla", "patched")
 TRACERS = ("irqsoff", "preemptoff")
 
@@ -58,15 +60,15 @@ def table(lat):
     """Markdown lines: one row per tracer and workload, both kernels."""
     def fig(k, key, what, dash="–"):
         return lat.get(k, {}).get(key, {}).get(what, dash)
-    L = ["| tracer | workload | vanilla, µs | patched, µs | patched − vanilla "
-         "| vanilla's longest section | patched's longest section |",
-         "|---|---|---|---|---|---|---|"]
+    head = ["tracer", "workload", "vanilla, µs", "patched, µs", "patched − vanilla",
+            "vanilla's longest section", "patched's longest section"]
+    rows = []
     for key in order(lat):
         v, p = fig("vanilla", key, "us", None), fig("patched", key, "us", None)
         d = f"{p - v:+d}" if v is not None and p is not None else "–"
-        L.append(f"| {key[0]} | {key[1]} | {'–' if v is None else v} | {'–' if p is None else p} "
-                 f"| {d} | `{fig('vanilla', key, 'where')}` | `{fig('patched', key, 'where')}` |")
-    return L
+        rows.append([key[0], key[1], "–" if v is None else v, "–" if p is None else p, d,
+                     f"`{fig('vanilla', key, 'where')}`", f"`{fig('patched', key, 'where')}`"])
+    return md_table(head, rows).split("\n")
 
 
 def summary_keys(lat):

@@ -23,8 +23,8 @@ fi
 # gives fio its shared memory over mmap; --thread keeps the jobs in one
 # process.  randrepeat=0 and norandommap: fresh random offsets, as
 # iova_stress picks them.
-if ! LD_PRELOAD=/usr/local/lib/fio-shm.so fio --name=randread --filename="$dev" --ioengine=io_uring --rw=randread \
-	--bs=4k --direct=1 --iodepth="$qd" --numjobs=1 --thread --time_based \
+if ! LD_PRELOAD=/usr/local/lib/fio-shm.so fio --name=randread --filename="$dev" \
+	--ioengine=io_uring --rw=randread --bs=4k --direct=1 --iodepth="$qd" --numjobs=1 --thread --time_based \
 	--runtime="$secs" --norandommap --randrepeat=0 --lat_percentiles=1 \
 	--percentile_list=50:99:99.9 --output-format=json --output=/tmp/fio.json \
 	>/tmp/fio.out 2>&1; then
